@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else they need is here.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST := 127.0.0.1
+PORT := 8000
+
+.PHONY: help install run test lint e2e bench
+
+help:
+	@echo "make run    install, migrate, load demo data and serve on http://$(HOST):$(PORT)/"
+	@echo "make test   install, lint and run every test"
+	@echo "make e2e    browser tests (Chromium from Debian: apt-get install -y chromium)"
+	@echo "make bench  benchmark: page timings, PDF time and memory"
+
+# Re-installs only when pyproject.toml changed since the last install.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	@if $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(PY) manage.py seed_demo; fi
+	@echo "Serving R2P Assess on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --lint templates
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: lint
+	$(VENV)/bin/pytest

@@ -1,0 +1,35 @@
+"""The screen shell: language and direction, skip link, landmarks, language switcher."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_has_landmarks_and_a_skip_link(client) -> None:
+    html = client.get("/").content.decode()
+    assert '<html lang="en" dir="ltr">' in html
+    assert 'class="visually-hidden-focusable skip-link" href="#main"' in html
+    for landmark in ("<header>", "<nav ", "<main ", "<footer "):
+        assert landmark in html
+
+
+def test_language_switcher_posts_to_set_language_and_arabic_is_right_to_left(client) -> None:
+    html = client.get("/").content.decode()
+    assert 'action="/i18n/setlang/"' in html
+    response = client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "bootstrap.rtl.min.css" in html
+
+
+def test_security_headers(client) -> None:
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
