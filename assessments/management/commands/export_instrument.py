@@ -1,0 +1,86 @@
+"""Print an instrument, with its source paragraphs, as JSON: for translators, reviewers and
+anyone comparing versions without reading TOML."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from assessments.instrument import (
+    CURRENT_VERSION,
+    Instrument,
+    Question,
+    available_versions,
+    get_instrument,
+)
+
+
+def instrument_as_dict(instrument: Instrument) -> dict[str, Any]:
+    source = instrument.source
+    return {
+        "version": instrument.version,
+        "title": instrument.title,
+        "source": {
+            "key": source.key,
+            "title": source.title,
+            "date": source.date.isoformat(),
+            "place": source.place,
+            "report_symbol": source.report_symbol,
+            "report_title": source.report_title,
+            "paragraphs": {str(n): text for n, text in source.paragraphs.items()},
+        },
+        "sections": [
+            {
+                "key": section.key,
+                "title": section.title,
+                "intro": section.intro,
+                "paragraphs": list(section.paragraphs),
+                "questions": [_question_as_dict(q) for q in section.questions],
+            }
+            for section in instrument.sections
+        ],
+    }
+
+
+def _question_as_dict(question: Question) -> dict[str, Any]:
+    show_if = question.show_if
+    return {
+        "key": question.key,
+        "text": question.text,
+        "help": question.help,
+        "kind": question.kind,
+        "choices": [{"value": c.value, "label": str(c.label)} for c in question.choices],
+        "paragraphs": list(question.paragraphs),
+        "mitigated_by": list(question.mitigated_by),
+        "show_if": None
+        if show_if is None
+        else {"question": show_if.question, "values": list(show_if.values)},
+    }
+
+
+class Command(BaseCommand):
+    help = "Print an instrument and its source paragraphs as JSON."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # Django gives every command a --version (its own version number); this command's
+        # --version names the instrument instead, so the later definition must win.
+        kwargs.setdefault("conflict_handler", "resolve")
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--version",
+            default=CURRENT_VERSION,
+            help=f"The instrument version to export (default: {CURRENT_VERSION}).",
+        )
+
+    def handle(self, *args: Any, version: str, **options: Any) -> None:
+        if version not in available_versions():
+            raise CommandError(
+                f"Unknown instrument version {version!r}. "
+                f"Available: {', '.join(available_versions())}."
+            )
+        data = instrument_as_dict(get_instrument(version))
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
