@@ -26,7 +26,7 @@ install: $(STAMP)
 
 run: install
 	$(PY) manage.py migrate --noinput
-	@if $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(PY) manage.py seed_demo; fi
+	$(PY) manage.py seed_demo
 	@echo "Serving R2P Assess on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -4,7 +4,12 @@ from django.urls import path
 
 from assessments import views
 
+app_name = "assessments"
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("start/", views.start, name="start"),
+    path("<str:code>/<int:cycle>/", views.overview, name="overview"),
+    path("<str:code>/<int:cycle>/sections/<str:section_key>/", views.section, name="section"),
+    path("<str:code>/<int:cycle>/submit/", views.submit, name="submit"),
+    path("<str:code>/<int:cycle>/history/", views.history, name="history"),
 ]

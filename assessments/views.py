@@ -1,15 +1,33 @@
+"""Thin views: fetch through access, bind a form, call a service, render or redirect."""
+
 from __future__ import annotations
 
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "assessments/home.html")
+from assessments import access, services
+from assessments.forms import StartAssessmentForm, note_field_name, section_form_class
+from assessments.instrument import Instrument, Section, get_instrument
+from assessments.models import Assessment
+from assessments.presenters import (
+    dashboard_rows,
+    history_entries,
+    question_rows,
+    section_citations,
+    section_neighbours,
+)
+from assessments.scoring import overall_progress, section_progress, unanswered
 
 
 @never_cache
@@ -23,3 +41,197 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "assessments/home.html")
+    cycle = date.today().year
+    return render(
+        request,
+        "assessments/dashboard.html",
+        {"countries": dashboard_rows(request.user, cycle=cycle), "cycle": cycle},
+    )
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    form = StartAssessmentForm(request.POST, countries=access.editable_countries_for(request.user))
+    if not form.is_valid():
+        if "country" in form.errors:
+            raise PermissionDenied
+        for error in form.errors.get("cycle", []):
+            messages.error(request, error)
+        return redirect("home")
+    try:
+        assessment = services.start_assessment(user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("home")
+    messages.success(request, _("The %(cycle)s assessment is open.") % {"cycle": assessment.cycle})
+    return redirect(assessment_url(assessment))
+
+
+def assessment_url(assessment: Assessment, view: str = "overview", **kwargs: str) -> str:
+    return reverse(
+        f"assessments:{view}",
+        kwargs={"code": assessment.country.code, "cycle": assessment.cycle, **kwargs},
+    )
+
+
+@login_required
+@require_safe
+def overview(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
+    assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
+    instrument = get_instrument(assessment.instrument_version)
+    responses = assessment.responses()
+    progress = section_progress(instrument, responses)
+    return render(
+        request,
+        "assessments/overview.html",
+        {
+            "assessment": assessment,
+            "instrument": instrument,
+            "sections": [(section, progress[section.key]) for section in instrument.sections],
+            "progress": overall_progress(instrument, responses),
+            "can_edit": access.can_edit(request.user, assessment),
+            "can_submit": access.can_submit(request.user, assessment),
+        },
+    )
+
+
+def _section_or_404(instrument: Instrument, section_key: str) -> Section:
+    try:
+        return instrument.section(section_key)
+    except KeyError:
+        raise Http404("No such section.") from None
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> HttpResponse:
+    assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
+    instrument = get_instrument(assessment.instrument_version)
+    current = _section_or_404(instrument, section_key)
+    can_edit = access.can_edit(request.user, assessment)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    answers = {a.question_key: a for a in assessment.answers.select_related("updated_by")}
+    form_class = section_form_class(assessment.instrument_version, current.key)
+    conflict = None
+
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                revision = services.save_answers(
+                    assessment=assessment,
+                    section_key=current.key,
+                    responses=form.responses(),
+                    user=request.user,
+                    expected_revision=form.cleaned_data["section_revision"],
+                )
+            except services.AssessmentLocked:
+                raise PermissionDenied from None
+            except services.SectionConflict as error:
+                conflict = error
+                # Re-bound with the section's current revision: saving again keeps yours.
+                data = request.POST.copy()
+                data["section_revision"] = str(error.section_revision)
+                form = form_class(data)
+                form.is_valid()
+            else:
+                if _is_htmx(request):
+                    return render(
+                        request,
+                        "assessments/_save_status.html",
+                        {"state": "saved", "revision": revision, "saved_at": timezone.now()},
+                    )
+                messages.success(request, _("Your answers were saved."))
+                following = section_neighbours(instrument, current)[1]
+                if "save_continue" in request.POST and following is not None:
+                    return redirect(
+                        assessment_url(assessment, "section", section_key=following.key)
+                    )
+                return redirect(assessment_url(assessment, "section", section_key=current.key))
+        if _is_htmx(request):
+            return render(
+                request,
+                "assessments/_save_status.html",
+                {"state": "conflict" if conflict else "invalid"},
+            )
+    else:
+        in_section = {q.key: answers[q.key] for q in current.questions if q.key in answers}
+        initial: dict[str, object] = {"section_revision": services.section_revision(in_section)}
+        for question in current.questions:
+            if question.key in in_section:
+                initial[question.key] = answers[question.key].value
+                initial[note_field_name(question.key)] = answers[question.key].note
+        form = form_class(initial=initial)
+
+    responses = assessment.responses()
+    previous_section, next_section = section_neighbours(instrument, current)
+    return render(
+        request,
+        "assessments/section.html",
+        {
+            "assessment": assessment,
+            "instrument": instrument,
+            "section": current,
+            "form": form,
+            "rows": question_rows(
+                instrument, current, form, answers, conflict=conflict, responses=responses
+            ),
+            "conflict": conflict,
+            "can_edit": can_edit,
+            "progress": overall_progress(instrument, responses),
+            "citations": section_citations(instrument, current),
+            "previous_section": previous_section,
+            "next_section": next_section,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
+    assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
+    if not access.can_submit(request.user, assessment):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.submit(assessment=assessment, user=request.user)
+        messages.success(
+            request, _("Submitted for review. The answers are now locked while it is reviewed.")
+        )
+        return redirect(assessment_url(assessment))
+    instrument = get_instrument(assessment.instrument_version)
+    responses = assessment.responses()
+    return render(
+        request,
+        "assessments/submit.html",
+        {
+            "assessment": assessment,
+            "missing": unanswered(instrument, responses),
+            "progress": overall_progress(instrument, responses),
+        },
+    )
+
+
+@login_required
+@require_safe
+def history(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
+    assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
+    instrument = get_instrument(assessment.instrument_version)
+    events = assessment.events.select_related("user")
+    return render(
+        request,
+        "assessments/history.html",
+        {"assessment": assessment, "entries": history_entries(instrument, events)},
+    )

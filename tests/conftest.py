@@ -1,9 +1,59 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
+
+from assessments.access import REVIEWERS_GROUP
+from assessments.models import Assessment, Country, Membership
+from tests.factories import AssessmentFactory, CountryFactory, MembershipFactory, UserFactory
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # Real password hashing costs ~0.3 s a user; tests need none of its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    """Two fictional States and one of each kind of user the access rules tell apart."""
+
+    arcadia: Country
+    borealis: Country
+    editor: object
+    viewer: object
+    other_editor: object
+    reviewer: object
+    outsider: object
+    assessment: Assessment
+    other_assessment: Assessment
+
+
+@pytest.fixture
+def world(db) -> World:
+    arcadia = CountryFactory(code="XA", name="Arcadia")
+    borealis = CountryFactory(code="XB", name="Borealis")
+    editor = MembershipFactory(
+        country=arcadia, user=UserFactory(username="focal"), role=Membership.Role.EDITOR
+    ).user
+    viewer = MembershipFactory(
+        country=arcadia, user=UserFactory(username="colleague"), role=Membership.Role.VIEWER
+    ).user
+    other_editor = MembershipFactory(
+        country=borealis, user=UserFactory(username="other"), role=Membership.Role.EDITOR
+    ).user
+    reviewer = UserFactory(username="reviewer", is_staff=True)
+    reviewer.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
+    return World(
+        arcadia=arcadia,
+        borealis=borealis,
+        editor=editor,
+        viewer=viewer,
+        other_editor=other_editor,
+        reviewer=reviewer,
+        outsider=UserFactory(username="outsider"),
+        assessment=AssessmentFactory(country=arcadia, cycle=2026),
+        other_assessment=AssessmentFactory(country=borealis, cycle=2026),
+    )

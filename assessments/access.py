@@ -1,0 +1,90 @@
+"""Who may see, edit and review what: the only place that decides.
+
+A country's assessments are seen by that country's members and by reviewers, nobody else.
+Views fetch through `get_assessment_for`, so another country's assessment is a 404: its
+existence is not disclosed.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
+
+from assessments.models import Assessment, Country, Membership
+
+REVIEWERS_GROUP = "Reviewers"
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def is_reviewer(user: User) -> bool:
+    """Secretariat reviewers: staff in the Reviewers group (and superusers)."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    # Asked once per request: the answer is kept on the user object.
+    if not hasattr(user, "_r2p_is_reviewer"):
+        user._r2p_is_reviewer = user.groups.filter(name=REVIEWERS_GROUP).exists()
+    return user._r2p_is_reviewer
+
+
+def countries_for(user: User) -> QuerySet[Country]:
+    if not user.is_authenticated:
+        return Country.objects.none()
+    if is_reviewer(user):
+        return Country.objects.all()
+    return Country.objects.filter(memberships__user=user)
+
+
+def editable_countries_for(user: User) -> QuerySet[Country]:
+    if not user.is_authenticated:
+        return Country.objects.none()
+    return Country.objects.filter(memberships__user=user, memberships__role=Membership.Role.EDITOR)
+
+
+def visible_assessments(user: User) -> QuerySet[Assessment]:
+    """What `user` may see, each row annotated with the user's role in its country."""
+    if not user.is_authenticated:
+        return Assessment.objects.none()
+    role = Membership.objects.filter(country=OuterRef("country"), user=user).values("role")[:1]
+    assessments = Assessment.objects.select_related("country", "updated_by").annotate(
+        user_role=Subquery(role)
+    )
+    if is_reviewer(user):
+        return assessments
+    return assessments.filter(country__memberships__user=user)
+
+
+def get_assessment_for(user: User, *, code: str, cycle: int) -> Assessment:
+    try:
+        return visible_assessments(user).get(country__code=code, cycle=cycle)
+    except Assessment.DoesNotExist:
+        raise Http404("No such assessment.") from None
+
+
+def can_edit(user: User, assessment: Assessment) -> bool:
+    """Editors of the assessment's country, while it is a draft or returned for revision."""
+    return assessment.is_editable and _role(user, assessment) == Membership.Role.EDITOR
+
+
+def can_submit(user: User, assessment: Assessment) -> bool:
+    return can_edit(user, assessment)
+
+
+def can_start(user: User, country: Country) -> bool:
+    return editable_countries_for(user).filter(pk=country.pk).exists()
+
+
+def can_review(user: User, assessment: Assessment) -> bool:
+    return is_reviewer(user)
+
+
+def _role(user: User, assessment: Assessment) -> str | None:
+    if not user.is_authenticated:
+        return None
+    if hasattr(assessment, "user_role"):
+        return assessment.user_role
+    membership = Membership.objects.filter(country=assessment.country_id, user=user).first()
+    return membership.role if membership else None

@@ -1,0 +1,85 @@
+"""Forms only clean: a section's form is built from the instrument, one field per answer and
+one per note, and hands back what was typed as scoring Responses."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.instrument import Section, get_instrument
+from assessments.models import Country
+from assessments.scoring import Response
+
+NOTE_MAX_LENGTH = 5000
+NOTE_SUFFIX = "__note"
+
+
+def note_field_name(question_key: str) -> str:
+    return f"{question_key}{NOTE_SUFFIX}"
+
+
+class SectionForm(forms.Form):
+    section: Section
+    section_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def responses(self) -> dict[str, Response]:
+        """What was typed, for the questions the request actually carried: a question the
+        browser did not send (a hostile or truncated post) keeps its saved answer."""
+        responses = {}
+        for question in self.section.questions:
+            note_name = note_field_name(question.key)
+            if question.key not in self.data and note_name not in self.data:
+                continue
+            value = "" if question.kind == "text" else self.cleaned_data.get(question.key, "")
+            responses[question.key] = Response(value, self.cleaned_data.get(note_name, ""))
+        return responses
+
+
+@cache
+def section_form_class(version: str, section_key: str) -> type[SectionForm]:
+    section = get_instrument(version).section(section_key)
+    fields: dict[str, object] = {"section": section}
+    for question in section.questions:
+        if question.kind != "text":
+            fields[question.key] = forms.ChoiceField(
+                label=question.text,
+                choices=[(choice.value, choice.label) for choice in question.choices],
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                required=False,
+                error_messages={
+                    "invalid_choice": _("Choose one of the answers offered for this question.")
+                },
+            )
+        fields[note_field_name(question.key)] = forms.CharField(
+            label=_("Your answer") if question.kind == "text" else _("Note (evidence, sources)"),
+            max_length=NOTE_MAX_LENGTH,
+            required=False,
+            widget=forms.Textarea(
+                attrs={"rows": 4 if question.kind == "text" else 2, "class": "form-control"}
+            ),
+        )
+    return type(f"SectionForm_{section_key}", (SectionForm,), fields)
+
+
+class StartAssessmentForm(forms.Form):
+    country = forms.ModelChoiceField(queryset=Country.objects.none(), widget=forms.HiddenInput)
+    cycle = forms.IntegerField(widget=forms.HiddenInput)
+    from_previous = forms.BooleanField(
+        required=False, label=_("Start from the previous cycle's answers and notes")
+    )
+
+    def __init__(self, *args: object, countries: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = countries
+
+    def clean_cycle(self) -> int:
+        cycle = self.cleaned_data["cycle"]
+        this_year = date.today().year
+        if not 2013 <= cycle <= this_year + 1:
+            raise forms.ValidationError(
+                _("Choose a cycle between 2013 and %(year)s.") % {"year": this_year + 1}
+            )
+        return cycle

@@ -1,0 +1,152 @@
+"""Demo data for trying the app: two fictional States, their people and assessments.
+
+Idempotent: what already exists is left as it is, so running it again never undoes what a
+demo user has since done. Only fictional States (ISO user-assigned codes) are ever created.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from assessments import services
+from assessments.access import REVIEWERS_GROUP
+from assessments.instrument import CURRENT_VERSION, get_instrument
+from assessments.models import Assessment, Country, Membership
+from assessments.scoring import Response
+
+DEMO_ANSWERS = Path(__file__).resolve().parents[2] / "demo" / "arcadia-2025.toml"
+DEFAULT_PASSWORD = "demo-r2p-2026"
+FALLBACK_NOTE = (
+    "Reviewed by the inter-ministerial working group; see the annex of supporting documents."
+)
+
+COUNTRIES = [("XA", "Arcadia"), ("XB", "Borealis")]
+# username, first name, last name, country code or None, role, staff, superuser
+USERS = [
+    ("focal", "Amara", "Okafor", "XA", Membership.Role.EDITOR, False, False),
+    ("colleague", "Lucas", "Moreau", "XA", Membership.Role.VIEWER, False, False),
+    ("other", "Ingrid", "Halvorsen", "XB", Membership.Role.EDITOR, False, False),
+    ("reviewer", "Samira", "Haddad", None, None, True, False),
+    ("admin", "Site", "Administrator", None, None, True, True),
+]
+
+
+class Command(BaseCommand):
+    help = "Load fictional demo countries, users and assessments (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help=f"Password for every demo user (default: {DEFAULT_PASSWORD}).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args: object, password: str, **options: object) -> None:
+        countries = {
+            code: Country.objects.get_or_create(code=code, defaults={"name": name})[0]
+            for code, name in COUNTRIES
+        }
+        reviewers, _ = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+        users = {}
+        for username, first, last, code, role, staff, superuser in USERS:
+            user, _ = get_user_model().objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.org",
+                    "is_staff": staff,
+                    "is_superuser": superuser,
+                },
+            )
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            if code:
+                Membership.objects.get_or_create(
+                    user=user, country=countries[code], defaults={"role": role}
+                )
+            if username == "reviewer":
+                user.groups.add(reviewers)
+            users[username] = user
+
+        self._arcadia_2025(countries["XA"], users["focal"])
+        self._arcadia_2026(countries["XA"], users["focal"])
+        if not Assessment.objects.filter(country=countries["XB"], cycle=2026).exists():
+            services.start_assessment(country=countries["XB"], cycle=2026, user=users["other"])
+
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready (fictional States: Arcadia XA, Borealis XB).")
+        )
+        self.stdout.write(
+            f"Log in at http://127.0.0.1:8000/accounts/login/ with password: {password}"
+        )
+        for (
+            username,
+            *_,
+        ) in USERS:
+            self.stdout.write(f"  {username:<10} {_describe(username)}")
+
+    def _arcadia_2025(self, country: Country, focal: object) -> None:
+        if Assessment.objects.filter(country=country, cycle=2025).exists():
+            return
+        assessment = services.start_assessment(country=country, cycle=2025, user=focal)
+        responses = demo_responses()
+        for section in get_instrument(CURRENT_VERSION).sections:
+            services.save_answers(
+                assessment=assessment,
+                section_key=section.key,
+                responses={q.key: responses[q.key] for q in section.questions},
+                user=focal,
+                expected_revision=0,
+            )
+        services.submit(assessment=assessment, user=focal)
+
+    def _arcadia_2026(self, country: Country, focal: object) -> None:
+        if Assessment.objects.filter(country=country, cycle=2026).exists():
+            return
+        assessment = services.start_assessment(country=country, cycle=2026, user=focal)
+        # Part-way through: the first two sections answered, the rest still open.
+        responses = demo_responses()
+        for section in get_instrument(CURRENT_VERSION).sections[:2]:
+            services.save_answers(
+                assessment=assessment,
+                section_key=section.key,
+                responses={q.key: responses[q.key] for q in section.questions},
+                user=focal,
+                expected_revision=0,
+            )
+
+
+def demo_responses() -> dict[str, Response]:
+    """An answer and a realistic note for every question, from the demo data file; questions
+    it does not cover (a newer instrument) get the middle of their scale and a plain note."""
+    written = (
+        tomllib.loads(DEMO_ANSWERS.read_text(encoding="utf-8")) if DEMO_ANSWERS.exists() else {}
+    )
+    responses = {}
+    for question in get_instrument(CURRENT_VERSION).questions:
+        entry = written.get(question.key, {})
+        value = entry.get("value")
+        if value not in question.choice_values:
+            values = [v for v in question.choice_values if v not in ("dont_know", "na")]
+            value = values[len(values) // 2] if values else ""
+        note = entry.get("note") or FALLBACK_NOTE
+        responses[question.key] = Response(value, note)
+    return responses
+
+
+def _describe(username: str) -> str:
+    return {
+        "focal": "editor for Arcadia: the national focal point",
+        "colleague": "viewer for Arcadia: reads, cannot change",
+        "other": "editor for Borealis: cannot see Arcadia",
+        "reviewer": "secretariat reviewer: sees every country, reviews in /admin/",
+        "admin": "superuser",
+    }[username]

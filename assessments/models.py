@@ -1,0 +1,168 @@
+"""The stored state of assessments. Rules about who may do what live in access.py; every
+write goes through services.py; what the answers mean (scores, progress) is scoring.py's."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from assessments.scoring import Response
+
+
+class Country(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use two capital letters, e.g. XA."))],
+        help_text=_(
+            "ISO 3166 alpha-2 code, or a user-assigned code (XA to XZ) for a fictional State."
+        ),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="countries"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        EDITOR = "editor", _("Editor")
+        VIEWER = "viewer", _("Viewer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "country"], name="one_membership_per_country")
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.country} · {self.get_role_display()}"
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for revision")
+        ACCEPTED = "accepted", _("Accepted")
+
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="assessments")
+    cycle = models.PositiveSmallIntegerField(
+        _("cycle"), validators=[MinValueValidator(2013), MaxValueValidator(2100)]
+    )
+    instrument_version = models.CharField(_("instrument version"), max_length=50)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # Moves on with every write, so anything derived (a rendered PDF) can be keyed by it.
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("last edited"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["country__name", "-cycle"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "cycle"], name="one_assessment_per_cycle")
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.cycle}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    def responses(self) -> dict[str, Response]:
+        """The answers as scoring reads them (uses prefetched answers when there are any)."""
+        return {a.question_key: Response(a.value, a.note) for a in self.answers.all()}
+
+
+class Answer(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question_key = models.CharField(_("question"), max_length=100)
+    value = models.CharField(_("answer"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # The assessment's revision when this answer last changed: a section's revision is the
+    # highest of its answers', which is what a concurrent save is checked against.
+    revision = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question_key"], name="one_answer_per_question"
+            )
+        ]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.question_key}"
+
+
+class AssessmentEvent(models.Model):
+    """The record of what happened to an assessment: written once, never changed."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Started")
+        ANSWERS_SAVED = "answers_saved", _("Answers saved")
+        SUBMITTED = "submitted", _("Submitted for review")
+        RETURNED = "returned", _("Returned for revision")
+        ACCEPTED = "accepted", _("Accepted")
+        COMMENTED = "commented", _("Review comment")
+        REPLIED = "replied", _("Reply to a review comment")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.get_kind_display()}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("An assessment event is never changed once written.")
+        super().save(*args, **kwargs)

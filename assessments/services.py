@@ -1,0 +1,194 @@
+"""Every write to an assessment. Each service is atomic, records an AssessmentEvent and moves
+the assessment's revision on, so that anything derived from it (a PDF) is known to be stale."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.instrument import CURRENT_VERSION, get_instrument
+from assessments.models import Answer, Assessment, AssessmentEvent, Country
+from assessments.scoring import Response
+
+ANSWER_FIELDS = ["value", "note", "revision", "updated_by", "updated_at"]
+
+
+class AssessmentLocked(Exception):
+    """The assessment is not in a status that allows this write."""
+
+
+@dataclass
+class SectionConflict(Exception):
+    """Someone else saved the section after the revision the writer had loaded."""
+
+    theirs: dict[str, Answer]
+    section_revision: int
+
+
+def section_revision(answers: Mapping[str, Answer]) -> int:
+    return max((answer.revision for answer in answers.values()), default=0)
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().get(pk=assessment.pk)
+
+
+def _touch(assessment: Assessment, *, user: AbstractBaseUser, **fields: object) -> None:
+    assessment.revision += 1
+    assessment.updated_by = user
+    for name, value in fields.items():
+        setattr(assessment, name, value)
+    assessment.save(update_fields=["revision", "updated_by", "updated_at", *fields])
+
+
+@transaction.atomic
+def start_assessment(
+    *, country: Country, cycle: int, user: AbstractBaseUser, from_previous: bool = False
+) -> Assessment:
+    """Open the country's assessment for `cycle`, optionally carrying over the answers and
+    notes of its latest earlier cycle (those the current instrument still asks)."""
+    if Assessment.objects.filter(country=country, cycle=cycle).exists():
+        raise ValidationError(
+            _("%(country)s already has a %(cycle)s assessment.")
+            % {"country": country.name, "cycle": cycle}
+        )
+    assessment = Assessment(
+        country=country,
+        cycle=cycle,
+        instrument_version=CURRENT_VERSION,
+        created_by=user,
+        updated_by=user,
+        revision=1,
+    )
+    assessment.full_clean()
+    assessment.save()
+    detail: dict[str, object] = {"instrument_version": CURRENT_VERSION}
+    previous = (
+        Assessment.objects.filter(country=country, cycle__lt=cycle).order_by("-cycle").first()
+        if from_previous
+        else None
+    )
+    if previous is not None:
+        instrument = get_instrument(CURRENT_VERSION)
+        copies = []
+        for answer in previous.answers.all():
+            try:
+                question = instrument.question(answer.question_key)
+            except KeyError:
+                continue  # no longer asked
+            value = answer.value if answer.value in question.choice_values else ""
+            copies.append(
+                Answer(
+                    assessment=assessment,
+                    question_key=answer.question_key,
+                    value=value,
+                    note=answer.note,
+                    revision=1,
+                    updated_by=user,
+                )
+            )
+        Answer.objects.bulk_create(copies)
+        detail.update(from_cycle=previous.cycle, copied=len(copies))
+    AssessmentEvent.objects.create(
+        assessment=assessment, user=user, kind=AssessmentEvent.Kind.CREATED, detail=detail
+    )
+    return assessment
+
+
+@transaction.atomic
+def save_answers(
+    *,
+    assessment: Assessment,
+    section_key: str,
+    responses: Mapping[str, Response],
+    user: AbstractBaseUser,
+    expected_revision: int,
+) -> int:
+    """Save what changed among one section's answers and return the section's new revision.
+
+    `expected_revision` is the section's revision when the writer loaded it. If anyone else
+    has saved an answer of this section since, nothing is written and SectionConflict says
+    what they saved. The writer's own saves since (an autosave racing a click) never conflict.
+    """
+    locked = _lock(assessment)
+    if not locked.is_editable:
+        raise AssessmentLocked(locked.get_status_display())
+    section = get_instrument(locked.instrument_version).section(section_key)
+    keys = [question.key for question in section.questions]
+    current = {a.question_key: a for a in locked.answers.filter(question_key__in=keys)}
+    theirs = {
+        key: answer
+        for key, answer in current.items()
+        if answer.revision > expected_revision and answer.updated_by_id != user.pk
+    }
+    if theirs:
+        raise SectionConflict(theirs=theirs, section_revision=section_revision(current))
+
+    new_revision = locked.revision + 1
+    changes, rows = [], []
+    for key in keys:
+        if key not in responses:
+            continue
+        new = responses[key]
+        old = current.get(key)
+        old_value, old_note = (old.value, old.note) if old else ("", "")
+        if (old_value, old_note) == (new.value, new.note):
+            continue
+        change: dict[str, object] = {"question": key}
+        if old_value != new.value:
+            change.update(old=old_value, new=new.value)
+        if old_note != new.note:
+            # Notes can be long and sensitive: the record says that one changed, not how.
+            change["note_changed"] = True
+        changes.append(change)
+        rows.append(
+            Answer(
+                assessment=locked,
+                question_key=key,
+                value=new.value,
+                note=new.note,
+                revision=new_revision,
+                updated_by=user,
+            )
+        )
+    if not rows:
+        return section_revision(current)
+
+    Answer.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["assessment", "question_key"],
+        update_fields=ANSWER_FIELDS,
+    )
+    _touch(locked, user=user)
+    AssessmentEvent.objects.create(
+        assessment=locked,
+        user=user,
+        kind=AssessmentEvent.Kind.ANSWERS_SAVED,
+        detail={"section": section_key, "changes": changes},
+    )
+    assessment.revision = locked.revision
+    return new_revision
+
+
+@transaction.atomic
+def submit(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
+    """Send a draft (or a returned assessment) for review; its answers are then locked."""
+    locked = _lock(assessment)
+    if not locked.is_editable:
+        raise AssessmentLocked(locked.get_status_display())
+    previous_status = locked.status
+    _touch(locked, user=user, status=Assessment.Status.SUBMITTED, submitted_at=timezone.now())
+    AssessmentEvent.objects.create(
+        assessment=locked,
+        user=user,
+        kind=AssessmentEvent.Kind.SUBMITTED,
+        detail={"from": previous_status},
+    )
+    return locked

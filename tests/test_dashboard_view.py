@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from datetime import date
+
+from assessments import services
+from assessments.instrument import CURRENT_VERSION, get_instrument
+from assessments.models import Answer, Assessment, AssessmentEvent
+from assessments.scoring import Response, overall_progress
+
+THIS_YEAR = date.today().year
+INSTRUMENT = get_instrument(CURRENT_VERSION)
+
+
+def test_anonymous_sees_the_landing_page(client, world) -> None:
+    html = client.get("/").content.decode()
+    assert "Log in" in html
+    assert "Arcadia" not in html
+
+
+def test_editor_sees_their_countrys_assessments_with_progress(client, world) -> None:
+    question = INSTRUMENT.questions[1]
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=question.section_key,
+        responses={question.key: Response(question.choice_values[0], "")},
+        user=world.editor,
+        expected_revision=0,
+    )
+    client.force_login(world.editor)
+    html = client.get("/").content.decode()
+    assert "Arcadia" in html
+    assert "Borealis" not in html
+    total = overall_progress(INSTRUMENT, world.assessment.responses()).total
+    assert f"1 of {total} answered" in html
+    assert "focal, " in html
+
+
+def test_editor_is_offered_to_start_the_current_cycle(client, world) -> None:
+    Assessment.objects.filter(pk=world.assessment.pk).update(cycle=THIS_YEAR - 1)
+    client.force_login(world.editor)
+    html = client.get("/").content.decode()
+    assert f"Start the {THIS_YEAR} assessment" in html
+    assert f"Start from the {THIS_YEAR - 1} answers and notes" in html
+
+
+def test_viewer_is_not_offered_to_start(client, world) -> None:
+    Assessment.objects.filter(pk=world.assessment.pk).update(cycle=THIS_YEAR - 1)
+    client.force_login(world.viewer)
+    assert "Start the" not in client.get("/").content.decode()
+
+
+def test_start_opens_the_cycle_and_records_it(client, world) -> None:
+    client.force_login(world.editor)
+    response = client.post(
+        "/assessments/start/", {"country": world.arcadia.pk, "cycle": THIS_YEAR + 1}
+    )
+    assessment = Assessment.objects.get(country=world.arcadia, cycle=THIS_YEAR + 1)
+    assert response["Location"] == f"/assessments/XA/{THIS_YEAR + 1}/"
+    assert assessment.instrument_version == CURRENT_VERSION
+    assert assessment.created_by == world.editor
+    assert assessment.events.get().kind == AssessmentEvent.Kind.CREATED
+
+
+def test_start_from_the_previous_cycle_carries_answers_and_notes(client, world) -> None:
+    question = INSTRUMENT.questions[1]
+    Answer.objects.create(
+        assessment=world.assessment,
+        question_key=question.key,
+        value=question.choice_values[0],
+        note="Carried over",
+    )
+    Answer.objects.create(assessment=world.assessment, question_key="retired.question", value="x")
+    client.force_login(world.editor)
+    client.post(
+        "/assessments/start/",
+        {"country": world.arcadia.pk, "cycle": 2027, "from_previous": "on"},
+    )
+    new = Assessment.objects.get(country=world.arcadia, cycle=2027)
+    assert list(new.answers.values_list("question_key", "value", "note")) == [
+        (question.key, question.choice_values[0], "Carried over")
+    ]
+    assert new.events.get().detail["from_cycle"] == 2026
+
+
+def test_start_refuses_a_cycle_that_exists(client, world) -> None:
+    client.force_login(world.editor)
+    response = client.post(
+        "/assessments/start/", {"country": world.arcadia.pk, "cycle": 2026}, follow=True
+    )
+    assert "Arcadia already has a 2026 assessment." in response.content.decode()
+    assert Assessment.objects.filter(country=world.arcadia).count() == 1
+
+
+def test_start_refuses_an_absurd_cycle(client, world) -> None:
+    client.force_login(world.editor)
+    response = client.post(
+        "/assessments/start/", {"country": world.arcadia.pk, "cycle": 1900}, follow=True
+    )
+    assert "Choose a cycle between 2013 and" in response.content.decode()
+
+
+def test_start_is_refused_for_viewers_and_other_countries(client, world) -> None:
+    client.force_login(world.viewer)
+    assert (
+        client.post("/assessments/start/", {"country": world.arcadia.pk, "cycle": 2027}).status_code
+        == 403
+    )
+    client.force_login(world.other_editor)
+    assert (
+        client.post("/assessments/start/", {"country": world.arcadia.pk, "cycle": 2027}).status_code
+        == 403
+    )
+    assert not Assessment.objects.filter(cycle=2027).exists()
+
+
+def test_start_needs_login_and_post(client, world) -> None:
+    assert client.post("/assessments/start/", {}).status_code == 302
+    client.force_login(world.editor)
+    assert client.get("/assessments/start/").status_code == 405

@@ -1,0 +1,339 @@
+"""The section page: read, save, autosave, conflicts, validation, skip logic, locking."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assessments import services
+from assessments.instrument import CURRENT_VERSION, get_instrument
+from assessments.models import Answer, Assessment, AssessmentEvent
+from assessments.scoring import Response
+from tests.factories import MembershipFactory, UserFactory
+
+INSTRUMENT = get_instrument(CURRENT_VERSION)
+SECTION = INSTRUMENT.sections[0]
+SECOND = INSTRUMENT.sections[1]
+CHOICE_QUESTIONS = [q for q in SECTION.questions if q.kind == "risk" and q.show_if is None]
+Q1, Q2 = CHOICE_QUESTIONS[0], CHOICE_QUESTIONS[1]
+
+
+def url(assessment: Assessment, section_key: str = SECTION.key) -> str:
+    return f"/assessments/{assessment.country.code}/{assessment.cycle}/sections/{section_key}/"
+
+
+def form(
+    revision: int = 0, values: dict[str, str] | None = None, notes: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The section form's data as a browser sends it."""
+    data = {"section_revision": str(revision)}
+    for key, value in (values or {}).items():
+        data[key] = value
+    for key, note in (notes or {}).items():
+        data[f"{key}__note"] = note
+    return data
+
+
+def test_anonymous_is_sent_to_login(client, world) -> None:
+    response = client.get(url(world.assessment))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_another_country_is_not_found(client, world) -> None:
+    client.force_login(world.other_editor)
+    assert client.get(url(world.assessment)).status_code == 404
+    assert client.post(url(world.assessment), form()).status_code == 404
+
+
+def test_an_unknown_section_is_not_found(client, world) -> None:
+    client.force_login(world.editor)
+    assert client.get(url(world.assessment, "no_such_section")).status_code == 404
+
+
+def test_editor_sees_the_questions_with_citations_and_paragraph_text(client, world) -> None:
+    client.force_login(world.editor)
+    response = client.get(url(world.assessment))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert SECTION.title in html
+    for question in SECTION.questions:
+        assert f'id="q-{question.key}"' in html
+    assert "<legend" in html
+    number = SECTION.paragraphs[0]
+    assert f'<details id="para-{number}"' in html
+    assert INSTRUMENT.paragraph(number)[:60] in html
+    assert 'name="save_continue"' in html
+    assert "data-autosave" in html
+
+
+def test_editor_saves_and_finds_the_answers_kept(client, world) -> None:
+    client.force_login(world.editor)
+    data = form(values={Q1.key: "high"}, notes={Q1.key: "Land disputes in the north."})
+    response = client.post(url(world.assessment), data)
+    assert response.status_code == 302
+    answer = Answer.objects.get(assessment=world.assessment, question_key=Q1.key)
+    assert (answer.value, answer.note, answer.updated_by) == (
+        "high",
+        "Land disputes in the north.",
+        world.editor,
+    )
+    html = client.get(url(world.assessment)).content.decode()
+    assert re.search(rf'name="{re.escape(Q1.key)}" value="high"[^>]*checked', html)
+    assert "Land disputes in the north." in html
+    world.assessment.refresh_from_db()
+    assert world.assessment.revision == 2
+    event = world.assessment.events.get(kind=AssessmentEvent.Kind.ANSWERS_SAVED)
+    assert event.user == world.editor
+    assert event.detail["changes"] == [
+        {"question": Q1.key, "old": "", "new": "high", "note_changed": True}
+    ]
+
+
+def test_save_and_continue_goes_to_the_next_section(client, world) -> None:
+    client.force_login(world.editor)
+    data = {**form(values={Q1.key: "low"}), "save_continue": ""}
+    response = client.post(url(world.assessment), data)
+    assert response["Location"] == url(world.assessment, SECOND.key)
+
+
+def test_autosave_answers_with_a_status_and_the_new_revision(client, world) -> None:
+    client.force_login(world.editor)
+    response = client.post(
+        url(world.assessment), form(values={Q1.key: "moderate"}), HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-state="saved"' in html
+    assert "Saved at" in html
+    assert 'name="section_revision" value="2"' in html
+    assert 'hx-swap-oob="true"' in html
+
+
+def test_an_unchanged_save_writes_nothing(client, world) -> None:
+    client.force_login(world.editor)
+    client.post(url(world.assessment), form(values={Q1.key: "low"}))
+    client.post(url(world.assessment), form(revision=2, values={Q1.key: "low"}))
+    world.assessment.refresh_from_db()
+    assert world.assessment.revision == 2
+    assert world.assessment.events.filter(kind=AssessmentEvent.Kind.ANSWERS_SAVED).count() == 1
+
+
+def test_questions_the_post_does_not_carry_keep_their_answers(client, world) -> None:
+    client.force_login(world.editor)
+    client.post(url(world.assessment), form(values={Q1.key: "low", Q2.key: "high"}))
+    client.post(url(world.assessment), form(revision=2, values={Q1.key: "moderate"}))
+    answers = dict(world.assessment.answers.values_list("question_key", "value"))
+    assert answers == {Q1.key: "moderate", Q2.key: "high"}
+
+
+def test_an_unknown_choice_is_refused_at_its_field_and_the_typed_text_kept(client, world) -> None:
+    client.force_login(world.editor)
+    data = form(
+        values={Q1.key: "catastrophic", Q2.key: "low"},
+        notes={Q1.key: "My long careful note", Q2.key: "Second note"},
+    )
+    response = client.post(url(world.assessment), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose one of the answers offered for this question." in html
+    assert f'href="#q-{Q1.key}"' in html
+    assert "My long careful note" in html
+    assert "Second note" in html
+    assert not Answer.objects.exists()
+
+
+def test_a_note_over_5000_characters_is_refused_and_kept_on_screen(client, world) -> None:
+    client.force_login(world.editor)
+    long_note = "evidence " * 600
+    response = client.post(url(world.assessment), form(notes={Q1.key: long_note}))
+    html = response.content.decode()
+    assert "at most 5000 characters" in html
+    assert long_note.strip() in html
+    assert not Answer.objects.exists()
+
+
+def test_invalid_autosave_says_not_saved(client, world) -> None:
+    client.force_login(world.editor)
+    response = client.post(
+        url(world.assessment), form(values={Q1.key: "nonsense"}), HTTP_HX_REQUEST="true"
+    )
+    assert 'data-state="invalid"' in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_stale_save_is_refused_with_their_values_and_mine_shown(client, world) -> None:
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=SECTION.key,
+        responses={Q1.key: Response("high", "Their evidence")},
+        user=_second_editor(world),
+        expected_revision=0,
+    )
+    client.force_login(world.editor)
+    # The editor loaded the section before that save (revision 0) and typed their own answer.
+    response = client.post(
+        url(world.assessment), form(values={Q1.key: "low"}, notes={Q1.key: "My own evidence"})
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "a colleague saved this section after you opened it" in html
+    assert "Their evidence" in html
+    assert "My own evidence" in html
+    assert Answer.objects.get(question_key=Q1.key).value == "high"
+    # The form now carries the current revision: saving again keeps mine.
+    assert 'name="section_revision" value="2"' in html
+    client.post(
+        url(world.assessment),
+        form(revision=2, values={Q1.key: "low"}, notes={Q1.key: "My own evidence"}),
+    )
+    assert Answer.objects.get(question_key=Q1.key).value == "low"
+
+
+def test_a_stale_autosave_reports_the_conflict(client, world) -> None:
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=SECTION.key,
+        responses={Q1.key: Response("high", "")},
+        user=_second_editor(world),
+        expected_revision=0,
+    )
+    client.force_login(world.editor)
+    response = client.post(
+        url(world.assessment), form(values={Q1.key: "low"}), HTTP_HX_REQUEST="true"
+    )
+    assert 'data-state="conflict"' in response.content.decode()
+    assert Answer.objects.get(question_key=Q1.key).value == "high"
+
+
+def test_my_own_earlier_save_never_conflicts(client, world) -> None:
+    client.force_login(world.editor)
+    client.post(url(world.assessment), form(values={Q1.key: "low"}), HTTP_HX_REQUEST="true")
+    # A click on Save from the page still carrying revision 0.
+    response = client.post(url(world.assessment), form(values={Q1.key: "high"}))
+    assert response.status_code == 302
+    assert Answer.objects.get(question_key=Q1.key).value == "high"
+
+
+def test_saves_to_different_sections_never_conflict(client, world) -> None:
+    other_key = SECOND.questions[0].key
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=SECOND.key,
+        responses={other_key: Response(SECOND.questions[0].choice_values[0], "")},
+        user=_second_editor(world),
+        expected_revision=0,
+    )
+    client.force_login(world.editor)
+    response = client.post(url(world.assessment), form(values={Q1.key: "low"}))
+    assert response.status_code == 302
+    assert Answer.objects.get(question_key=Q1.key).value == "low"
+
+
+def test_viewer_reads_without_a_form_and_cannot_post(client, world) -> None:
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=SECTION.key,
+        responses={Q1.key: Response("high", "Seen by the viewer")},
+        user=world.editor,
+        expected_revision=0,
+    )
+    client.force_login(world.viewer)
+    html = client.get(url(world.assessment)).content.decode()
+    assert "Seen by the viewer" in html
+    assert "High" in html
+    assert 'type="radio"' not in html
+    assert 'name="save"' not in html
+    assert "data-autosave" not in html
+    assert client.post(url(world.assessment), form(values={Q1.key: "low"})).status_code == 403
+    assert Answer.objects.get(question_key=Q1.key).value == "high"
+
+
+def test_reviewer_reads_any_country_but_cannot_post(client, world) -> None:
+    client.force_login(world.reviewer)
+    assert client.get(url(world.other_assessment)).status_code == 200
+    response = client.post(url(world.other_assessment), form(values={Q1.key: "low"}))
+    assert response.status_code == 403
+    assert not Answer.objects.exists()
+
+
+def test_a_submitted_assessment_is_locked(client, world) -> None:
+    services.submit(assessment=world.assessment, user=world.editor)
+    client.force_login(world.editor)
+    html = client.get(url(world.assessment)).content.decode()
+    assert "Submitted for review on" in html
+    assert 'type="radio"' not in html
+    assert client.post(url(world.assessment), form(values={Q1.key: "low"})).status_code == 403
+    assert not Answer.objects.exists()
+
+
+def test_a_returned_assessment_is_editable_again(client, world) -> None:
+    Assessment.objects.filter(pk=world.assessment.pk).update(status=Assessment.Status.RETURNED)
+    client.force_login(world.editor)
+    assert client.post(url(world.assessment), form(values={Q1.key: "low"})).status_code == 302
+
+
+def _dependent_question():
+    for question in INSTRUMENT.questions:
+        if (
+            question.show_if
+            and question.section_key != INSTRUMENT.question(question.show_if.question).section_key
+        ):
+            return question
+    return next(q for q in INSTRUMENT.questions if q.show_if)
+
+
+def test_skip_logic_hides_a_question_until_its_condition_holds(client, world) -> None:
+    dependent = _dependent_question()
+    controller = INSTRUMENT.question(dependent.show_if.question)
+    hiding = next(v for v in controller.choice_values if v not in dependent.show_if.values)
+    showing = dependent.show_if.values[0]
+    client.force_login(world.editor)
+    page = url(world.assessment, dependent.section_key)
+
+    def fieldset() -> str:
+        html = client.get(page).content.decode()
+        start = html.index(f'id="q-{dependent.key}"')
+        return html[start : html.index(">", start)]
+
+    def answer(value: str) -> None:
+        services.save_answers(
+            assessment=world.assessment,
+            section_key=controller.section_key,
+            responses={controller.key: Response(value, "")},
+            user=world.editor,
+            expected_revision=0,
+        )
+
+    answer(hiding)
+    assert "hidden" in fieldset()
+    answer(showing)
+    assert "hidden" not in fieldset()
+
+
+@pytest.mark.parametrize("answered", [0, 1, "all"])
+def test_section_get_and_post_use_a_constant_number_of_queries(
+    client, world, django_assert_max_num_queries, answered
+) -> None:
+    questions = [q for q in INSTRUMENT.questions if q.kind != "text"]
+    count = len(questions) if answered == "all" else answered
+    for question in questions[:count]:
+        Answer.objects.create(
+            assessment=world.assessment, question_key=question.key, value=question.choice_values[0]
+        )
+    client.force_login(world.editor)
+    with django_assert_max_num_queries(8):
+        client.get(url(world.assessment))
+    data = form(
+        revision=0,
+        values={q.key: q.choice_values[-1] for q in SECTION.questions if q.kind != "text"},
+        notes={q.key: "changed" for q in SECTION.questions},
+    )
+    with django_assert_max_num_queries(14):
+        response = client.post(url(world.assessment), data)
+    assert response.status_code == 302
+
+
+def _second_editor(world):
+    return MembershipFactory(country=world.arcadia, user=UserFactory(username="deputy")).user
