@@ -27,7 +27,7 @@ from assessments.presenters import (
     section_citations,
     section_neighbours,
 )
-from assessments.scoring import overall_progress, section_progress, unanswered
+from assessments.scoring import Response, overall_progress, section_progress, unanswered
 
 
 @never_cache
@@ -175,7 +175,7 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
                 initial[note_field_name(question.key)] = answers[question.key].note
         form = form_class(initial=initial)
 
-    responses = assessment.responses()
+    responses = {key: Response(a.value, a.note) for key, a in answers.items()}
     previous_section, next_section = section_neighbours(instrument, current)
     return render(
         request,

@@ -323,7 +323,7 @@ def test_section_get_and_post_use_a_constant_number_of_queries(
             assessment=world.assessment, question_key=question.key, value=question.choice_values[0]
         )
     client.force_login(world.editor)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         client.get(url(world.assessment))
     data = form(
         revision=0,
