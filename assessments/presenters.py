@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
@@ -138,37 +139,72 @@ def question_rows(
     return rows
 
 
+# Autosave writes an event every few seconds of typing; the timeline shows one person's run
+# of saves to one section as a single entry, from its first old value to its last new one.
+MERGE_WINDOW = timedelta(minutes=10)
+
+
 @dataclass
 class HistoryEntry:
     event: AssessmentEvent
     section: Section | None
-    changes: list[dict[str, object]]
+    changes: dict[str, dict[str, object]]
+    since: datetime | None = None
+
+    def continues(self, event: AssessmentEvent) -> bool:
+        """Whether `event` (older than this entry) belongs to the same run of saves."""
+        return (
+            event.kind == self.event.kind == AssessmentEvent.Kind.ANSWERS_SAVED
+            and event.user_id == self.event.user_id
+            and event.detail.get("section") == self.event.detail.get("section")
+            and (self.since or self.event.at) - event.at <= MERGE_WINDOW
+        )
 
 
 def history_entries(
     instrument: Instrument, events: Iterable[AssessmentEvent]
 ) -> list[HistoryEntry]:
-    entries = []
+    """Events newest first, each with its changes in the instrument's words."""
+    entries: list[HistoryEntry] = []
     for event in events:
-        section, changes = None, []
-        if event.kind == AssessmentEvent.Kind.ANSWERS_SAVED:
-            try:
-                section = instrument.section(event.detail.get("section", ""))
-            except KeyError:
-                section = None
-            for change in event.detail.get("changes", []):
-                try:
-                    question = instrument.question(change["question"])
-                except KeyError:
-                    continue
-                changes.append(
-                    {
-                        "question": question,
-                        "value_changed": "new" in change,
-                        "old": question.label_for(change["old"]) if change.get("old") else "",
-                        "new": question.label_for(change["new"]) if change.get("new") else "",
-                        "note_changed": change.get("note_changed", False),
-                    }
-                )
-        entries.append(HistoryEntry(event, section, changes))
+        if entries and entries[-1].continues(event):
+            entry = entries[-1]
+            entry.since = event.at
+        else:
+            section = None
+            if event.kind == AssessmentEvent.Kind.ANSWERS_SAVED:
+                section = _known(instrument.section, event.detail.get("section", ""))
+            entry = HistoryEntry(event, section, {})
+            entries.append(entry)
+        # Older events come later: their "old" wins, the newer "new" stays.
+        for change in event.detail.get("changes", []):
+            question = _known(instrument.question, change.get("question", ""))
+            if question is None:
+                continue
+            shown = entry.changes.setdefault(
+                question.key,
+                {"question": question, "value_changed": False, "new": "", "note_changed": False},
+            )
+            if "new" in change:
+                if not shown["value_changed"]:
+                    shown["new"] = _label(question, change["new"])
+                shown["value_changed"] = True
+                shown["old"] = _label(question, change["old"])
+            shown["note_changed"] = shown["note_changed"] or change.get("note_changed", False)
     return entries
+
+
+def _known(lookup, key: str):
+    try:
+        return lookup(key)
+    except KeyError:
+        return None
+
+
+def _label(question: Question, value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return question.label_for(value)
+    except KeyError:
+        return value

@@ -3,31 +3,50 @@ from __future__ import annotations
 from assessments import services
 from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.scoring import Response
+from tests.factories import MembershipFactory, UserFactory
 
 INSTRUMENT = get_instrument(CURRENT_VERSION)
 URL = "/assessments/XA/2026/history/"
+QUESTION = next(q for q in INSTRUMENT.questions if q.kind == "risk")
+
+
+def save(assessment, user, value: str) -> None:
+    services.save_answers(
+        assessment=assessment,
+        section_key=QUESTION.section_key,
+        responses={QUESTION.key: Response(value, f"note {value}")},
+        user=user,
+        expected_revision=10**6,
+    )
 
 
 def test_it_shows_who_changed_what_from_what(client, world) -> None:
-    question = next(q for q in INSTRUMENT.questions if q.kind == "risk")
-    for value in ("low", "high"):
-        services.save_answers(
-            assessment=world.assessment,
-            section_key=question.section_key,
-            responses={question.key: Response(value, f"note {value}")},
-            user=world.editor,
-            expected_revision=0,
-        )
+    deputy = MembershipFactory(country=world.arcadia, user=UserFactory(username="deputy")).user
+    save(world.assessment, world.editor, "low")
+    save(world.assessment, deputy, "high")
     services.submit(assessment=world.assessment, user=world.editor)
     client.force_login(world.viewer)
     html = client.get(URL).content.decode()
     assert "Submitted for review" in html
-    assert question.text in html
+    assert QUESTION.text in html
     assert '<span class="text-decoration-line-through">Low</span> → <strong>High</strong>' in html
     assert "note edited" in html
     assert "focal" in html
+    assert "deputy" in html
     # The note itself is not in the record.
     assert "note high" not in html
+
+
+def test_one_persons_run_of_autosaves_is_one_entry(client, world) -> None:
+    for value in ("low", "moderate", "high"):
+        save(world.assessment, world.editor, value)
+    client.force_login(world.editor)
+    html = client.get(URL).content.decode()
+    assert html.count("Answers saved") == 1
+    assert (
+        '<span class="text-decoration-line-through">no answer</span> → <strong>High</strong>'
+        in html
+    )
 
 
 def test_other_country_is_not_found(client, world) -> None:
