@@ -7,6 +7,7 @@ demo user has since done. Only fictional States (ISO user-assigned codes) are ev
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -16,7 +17,7 @@ from django.db import transaction
 
 from assessments import services
 from assessments.access import REVIEWERS_GROUP
-from assessments.instrument import CURRENT_VERSION, get_instrument
+from assessments.instrument import CURRENT_VERSION, Section, get_instrument
 from assessments.models import Assessment, Country, Membership
 from assessments.scoring import Response
 
@@ -76,8 +77,16 @@ class Command(BaseCommand):
                 user.groups.add(reviewers)
             users[username] = user
 
-        self._arcadia_2025(countries["XA"], users["focal"])
-        self._arcadia_2026(countries["XA"], users["focal"])
+        instrument = get_instrument(CURRENT_VERSION)
+        arcadia, focal = countries["XA"], users["focal"]
+        if not Assessment.objects.filter(country=arcadia, cycle=2025).exists():
+            submitted = services.start_assessment(country=arcadia, cycle=2025, user=focal)
+            _answer(submitted, instrument.sections, focal)
+            services.submit(assessment=submitted, user=focal)
+        if not Assessment.objects.filter(country=arcadia, cycle=2026).exists():
+            draft = services.start_assessment(country=arcadia, cycle=2026, user=focal)
+            # Part-way through: the first two sections answered, the rest still open.
+            _answer(draft, instrument.sections[:2], focal)
         if not Assessment.objects.filter(country=countries["XB"], cycle=2026).exists():
             services.start_assessment(country=countries["XB"], cycle=2026, user=users["other"])
 
@@ -93,35 +102,17 @@ class Command(BaseCommand):
         ) in USERS:
             self.stdout.write(f"  {username:<10} {_describe(username)}")
 
-    def _arcadia_2025(self, country: Country, focal: object) -> None:
-        if Assessment.objects.filter(country=country, cycle=2025).exists():
-            return
-        assessment = services.start_assessment(country=country, cycle=2025, user=focal)
-        responses = demo_responses()
-        for section in get_instrument(CURRENT_VERSION).sections:
-            services.save_answers(
-                assessment=assessment,
-                section_key=section.key,
-                responses={q.key: responses[q.key] for q in section.questions},
-                user=focal,
-                expected_revision=0,
-            )
-        services.submit(assessment=assessment, user=focal)
 
-    def _arcadia_2026(self, country: Country, focal: object) -> None:
-        if Assessment.objects.filter(country=country, cycle=2026).exists():
-            return
-        assessment = services.start_assessment(country=country, cycle=2026, user=focal)
-        # Part-way through: the first two sections answered, the rest still open.
-        responses = demo_responses()
-        for section in get_instrument(CURRENT_VERSION).sections[:2]:
-            services.save_answers(
-                assessment=assessment,
-                section_key=section.key,
-                responses={q.key: responses[q.key] for q in section.questions},
-                user=focal,
-                expected_revision=0,
-            )
+def _answer(assessment: Assessment, sections: Iterable[Section], user: object) -> None:
+    responses = demo_responses()
+    for section in sections:
+        services.save_answers(
+            assessment=assessment,
+            section_key=section.key,
+            responses={q.key: responses[q.key] for q in section.questions},
+            user=user,
+            expected_revision=0,
+        )
 
 
 def demo_responses() -> dict[str, Response]:
