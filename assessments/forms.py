@@ -83,3 +83,13 @@ class StartAssessmentForm(forms.Form):
                 _("Choose a cycle between 2013 and %(year)s.") % {"year": this_year + 1}
             )
         return cycle
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Your reply"),
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    resolved = forms.BooleanField(label=_("Mark as resolved"), required=False)

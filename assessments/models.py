@@ -166,3 +166,34 @@ class AssessmentEvent(models.Model):
         if not self._state.adding:
             raise ValueError("An assessment event is never changed once written.")
         super().save(*args, **kwargs)
+
+
+class ReviewComment(models.Model):
+    """A reviewer's question on one answer (or, with no question key, on the whole
+    assessment), and the country's reply."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="comments")
+    question_key = models.CharField(_("question"), max_length=100, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("comment"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    reply = models.TextField(_("reply"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    resolved = models.BooleanField(_("resolved"), default=False)
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.question_key or _('general')}"
+
+    @property
+    def is_general(self) -> bool:
+        return not self.question_key

@@ -4,7 +4,7 @@ views stay thin and templates stay free of logic."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,7 +14,7 @@ from django.forms import BoundField, Form
 from assessments import access
 from assessments.forms import note_field_name
 from assessments.instrument import Instrument, Question, Section, get_instrument
-from assessments.models import Answer, Assessment, AssessmentEvent, Country
+from assessments.models import Answer, Assessment, AssessmentEvent, Country, ReviewComment
 from assessments.scoring import Progress, Responses, overall_progress
 from assessments.services import SectionConflict
 
@@ -93,18 +93,15 @@ class QuestionRow:
     visible: bool
     theirs: Answer | None = None
     show_if_values: str = ""
+    comments: list[ReviewComment] = field(default_factory=list)
 
     @property
     def answer_label(self) -> str:
-        if self.saved is None or not self.saved.value:
-            return ""
-        return str(self.question.label_for(self.saved.value))
+        return label_of(self.question, self.saved.value) if self.saved else ""
 
     @property
     def their_label(self) -> str:
-        if self.theirs is None or not self.theirs.value:
-            return ""
-        return str(self.question.label_for(self.theirs.value))
+        return label_of(self.question, self.theirs.value) if self.theirs else ""
 
 
 def question_rows(
@@ -115,6 +112,7 @@ def question_rows(
     *,
     conflict: SectionConflict | None,
     responses: Responses,
+    comments: Mapping[str, list[ReviewComment]],
 ) -> list[QuestionRow]:
     # Skip logic follows what is on screen: the typed values where the form was posted.
     values = {key: response.value for key, response in responses.items()}
@@ -134,6 +132,7 @@ def question_rows(
                 visible=instrument.is_visible(question, values),
                 theirs=theirs,
                 show_if_values=" ".join(question.show_if.values) if question.show_if else "",
+                comments=comments.get(question.key, []),
             )
         )
     return rows
@@ -187,9 +186,9 @@ def history_entries(
             )
             if "new" in change:
                 if not shown["value_changed"]:
-                    shown["new"] = _label(question, change["new"])
+                    shown["new"] = label_of(question, change["new"])
                 shown["value_changed"] = True
-                shown["old"] = _label(question, change["old"])
+                shown["old"] = label_of(question, change["old"])
             shown["note_changed"] = shown["note_changed"] or change.get("note_changed", False)
     return entries
 
@@ -201,10 +200,54 @@ def _known(lookup, key: str):
         return None
 
 
-def _label(question: Question, value: str) -> str:
+def label_of(question: Question, value: str) -> str:
+    """The label of a stored value; an empty value has none, a stale one shows as stored."""
     if not value:
         return ""
     try:
         return question.label_for(value)
     except KeyError:
         return value
+
+
+@dataclass
+class ReviewRow:
+    number: str
+    question: Question
+    answer: Answer | None
+    visible: bool
+    comments: list[ReviewComment]
+
+    @property
+    def answer_label(self) -> str:
+        return label_of(self.question, self.answer.value) if self.answer else ""
+
+
+def review_sections(
+    instrument: Instrument, answers: Mapping[str, Answer], comments: Iterable[ReviewComment]
+) -> list[tuple[Section, list[ReviewRow]]]:
+    """Every question with its answer and the comments made on it, section by section."""
+    by_question = comments_by_question(comments)
+    values = {key: answer.value for key, answer in answers.items()}
+    sections = []
+    for position, section in enumerate(instrument.sections, start=1):
+        rows = [
+            ReviewRow(
+                number=f"{position}.{index}",
+                question=question,
+                answer=answers.get(question.key),
+                visible=instrument.is_visible(question, values),
+                comments=by_question.get(question.key, []),
+            )
+            for index, question in enumerate(section.questions, start=1)
+        ]
+        sections.append((section, rows))
+    return sections
+
+
+def comments_by_question(comments: Iterable[ReviewComment]) -> dict[str, list[ReviewComment]]:
+    grouped: dict[str, list[ReviewComment]] = {}
+    for comment in comments:
+        if comment.question_key:
+            grouped.setdefault(comment.question_key, []).append(comment)
+    return grouped

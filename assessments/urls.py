@@ -12,4 +12,5 @@ urlpatterns = [
     path("<str:code>/<int:cycle>/sections/<str:section_key>/", views.section, name="section"),
     path("<str:code>/<int:cycle>/submit/", views.submit, name="submit"),
     path("<str:code>/<int:cycle>/history/", views.history, name="history"),
+    path("<str:code>/<int:cycle>/comments/<int:pk>/", views.comment, name="comment"),
 ]

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import access, services
-from assessments.forms import StartAssessmentForm, note_field_name, section_form_class
+from assessments.forms import ReplyForm, StartAssessmentForm, note_field_name, section_form_class
 from assessments.instrument import Instrument, Section, get_instrument
-from assessments.models import Assessment
+from assessments.models import Assessment, ReviewComment
 from assessments.presenters import (
+    comments_by_question,
     dashboard_rows,
     history_entries,
+    label_of,
     question_rows,
     section_citations,
     section_neighbours,
@@ -98,6 +100,7 @@ def overview(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
             "progress": overall_progress(instrument, responses),
             "can_edit": access.can_edit(request.user, assessment),
             "can_submit": access.can_submit(request.user, assessment),
+            "comments": assessment.comments.select_related("author", "replied_by"),
         },
     )
 
@@ -186,7 +189,13 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
             "section": current,
             "form": form,
             "rows": question_rows(
-                instrument, current, form, answers, conflict=conflict, responses=responses
+                instrument,
+                current,
+                form,
+                answers,
+                conflict=conflict,
+                responses=responses,
+                comments=comments_by_question(assessment.comments.select_related("author")),
             ),
             "conflict": conflict,
             "can_edit": can_edit,
@@ -235,3 +244,55 @@ def history(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
         "assessments/history.html",
         {"assessment": assessment, "entries": history_entries(instrument, events)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment(request: HttpRequest, code: str, cycle: int, pk: int) -> HttpResponse:
+    """A reviewer's comment, and the country's reply to it (editors, while editable)."""
+    assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
+    review_comment = get_object_or_404(
+        assessment.comments.select_related("author", "replied_by"), pk=pk
+    )
+    can_reply = access.can_edit(request.user, assessment)
+    if request.method == "POST":
+        if not can_reply:
+            raise PermissionDenied
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            services.reply_to_comment(
+                comment=review_comment, user=request.user, **form.cleaned_data
+            )
+            messages.success(request, _("Your reply was saved."))
+            return redirect(comment_back_url(assessment, review_comment))
+    else:
+        form = ReplyForm(
+            initial={"reply": review_comment.reply, "resolved": review_comment.resolved}
+        )
+    instrument = get_instrument(assessment.instrument_version)
+    question = (
+        instrument.question(review_comment.question_key) if review_comment.question_key else None
+    )
+    answer = assessment.answers.filter(question_key=review_comment.question_key).first()
+    return render(
+        request,
+        "assessments/comment.html",
+        {
+            "assessment": assessment,
+            "comment": review_comment,
+            "question": question,
+            "answer_label": label_of(question, answer.value) if question and answer else "",
+            "answer": answer,
+            "form": form,
+            "can_reply": can_reply,
+            "back_url": comment_back_url(assessment, review_comment),
+        },
+    )
+
+
+def comment_back_url(assessment: Assessment, review_comment: ReviewComment) -> str:
+    if not review_comment.question_key:
+        return assessment_url(assessment)
+    key = review_comment.question_key
+    section_key = get_instrument(assessment.instrument_version).question(key).section_key
+    return f"{assessment_url(assessment, 'section', section_key=section_key)}#q-{key}"

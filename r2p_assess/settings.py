@@ -206,6 +206,10 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "R2P Assess <no-reply@localhost>")
+# Where links in emails point: emails are sent outside any request, so the address is set here.
+SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# An invitation link (a password-reset token) stays valid this long.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_LINK_TIMEOUT_SECONDS", 7 * 24 * 60 * 60)
 
 # All JavaScript lives in static files, so scripts never need 'unsafe-inline'.
 CONTENT_SECURITY_POLICY = {

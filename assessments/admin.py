@@ -1,0 +1,322 @@
+"""The secretariat's screens: the review queue, the review page of one assessment, and the
+countries and their members. Who may review is access.py's decision; every change goes
+through services.py. Nobody edits answers here, and no bulk action is offered: accepting or
+returning an assessment is a judgement on that one assessment, made after reading it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from assessments import access, services
+from assessments.instrument import get_instrument
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    Country,
+    Membership,
+    ReviewComment,
+)
+from assessments.presenters import history_entries, review_sections
+from assessments.scoring import Result, score
+
+admin.site.site_header = gettext_lazy("R2P Assess — secretariat")
+admin.site.site_title = gettext_lazy("R2P Assess")
+admin.site.index_title = gettext_lazy("Review and administration")
+
+
+class ReviewerOnly:
+    """Reviewers (and superusers) see these screens; what they may change is decided per
+    model below. The decision itself is access.is_reviewer's."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return access.is_reviewer(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return access.is_reviewer(request.user)
+
+
+class ReadOnly(ReviewerOnly):
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class CommentForm(forms.Form):
+    question_key = forms.CharField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=gettext_lazy("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("What should change (sent to the country as a general comment)"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = (
+        "country",
+        "cycle",
+        "status",
+        "submitted_at",
+        "days_waiting",
+        "progress",
+        "risk_index",
+        "coverage",
+    )
+    list_filter = ("status", "cycle", "country")
+    search_fields = ("country__name", "country__code")
+    list_select_related = ("country",)
+    actions = None
+    list_per_page = 50
+
+    def get_queryset(self, request: HttpRequest):
+        # The answers of the shown page come in one query, so scoring each row costs no query
+        # however many assessments there are.
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "answers",
+                    queryset=Answer.objects.only("assessment_id", "question_key", "value", "note"),
+                )
+            )
+        )
+
+    def get_ordering(self, request: HttpRequest) -> list[object]:
+        """Submitted first, longest waiting first: the queue a reviewer works through."""
+        waiting = Case(
+            When(status=Assessment.Status.SUBMITTED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return [waiting.asc(), "submitted_at", "country__name", "-cycle"]
+
+    def _result(self, obj: Assessment) -> Result:
+        if not hasattr(obj, "_r2p_result"):
+            obj._r2p_result = score(get_instrument(obj.instrument_version), obj.responses())
+        return obj._r2p_result
+
+    @admin.display(description=gettext_lazy("days waiting"))
+    def days_waiting(self, obj: Assessment) -> int | str:
+        if obj.status != Assessment.Status.SUBMITTED or obj.submitted_at is None:
+            return "—"
+        return (timezone.now() - obj.submitted_at).days
+
+    @admin.display(description=gettext_lazy("answered"))
+    def progress(self, obj: Assessment) -> str:
+        progress = self._result(obj).progress
+        return f"{progress.answered}/{progress.total}"
+
+    @admin.display(description=gettext_lazy("risk index"))
+    def risk_index(self, obj: Assessment) -> str:
+        value = self._result(obj).risk_index
+        return "—" if value is None else f"{value:g}"
+
+    @admin.display(description=gettext_lazy("coverage"))
+    def coverage(self, obj: Assessment) -> str:
+        value = self._result(obj).coverage
+        return "—" if value is None else f"{value:g}"
+
+    def get_urls(self):
+        def post(view):
+            return self.admin_site.admin_view(require_POST(view))
+
+        return [
+            path("<int:pk>/comment/", post(self.comment_view), name="assessments_review_comment"),
+            path("<int:pk>/return/", post(self.return_view), name="assessments_review_return"),
+            path("<int:pk>/accept/", post(self.accept_view), name="assessments_review_accept"),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        """The review page: everything a reviewer reads before deciding, read-only."""
+        assessment = self._reviewable(request, object_id)
+        instrument = get_instrument(assessment.instrument_version)
+        answers = {a.question_key: a for a in assessment.answers.select_related("updated_by")}
+        comments = list(assessment.comments.select_related("author", "replied_by"))
+        result = score(instrument, assessment.responses())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Review: %(assessment)s") % {"assessment": assessment},
+            "assessment": assessment,
+            "instrument": instrument,
+            "result": result,
+            "sections": review_sections(instrument, answers, comments),
+            "general_comments": [c for c in comments if c.is_general],
+            "entries": history_entries(instrument, assessment.events.select_related("user")),
+            "can_decide": assessment.status == Assessment.Status.SUBMITTED,
+            "comment_form": CommentForm(),
+            "return_form": ReturnForm(),
+        }
+        return TemplateResponse(request, "admin/assessments/assessment/review.html", context)
+
+    def _reviewable(self, request: HttpRequest, pk: str | int) -> Assessment:
+        assessment = get_object_or_404(Assessment.objects.select_related("country"), pk=pk)
+        if not access.can_review(request.user, assessment):
+            raise PermissionDenied
+        return assessment
+
+    def _back(self, assessment: Assessment) -> HttpResponseRedirect:
+        return redirect(reverse("admin:assessments_assessment_change", args=[assessment.pk]))
+
+    def comment_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        assessment = self._reviewable(request, pk)
+        form = CommentForm(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request, _("The comment was not saved: write it first (5,000 characters at most).")
+            )
+            return self._back(assessment)
+        try:
+            services.add_comment(assessment=assessment, user=request.user, **form.cleaned_data)
+        except KeyError:
+            messages.error(request, _("That question is not part of this assessment."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Comment added."))
+        return self._back(assessment)
+
+    def return_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        assessment = self._reviewable(request, pk)
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Say what should change: a comment is needed to return it."))
+            return self._back(assessment)
+        try:
+            services.return_for_revision(
+                assessment=assessment, user=request.user, comment=form.cleaned_data["comment"]
+            )
+        except services.AssessmentLocked as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Returned for revision; the country's members were told by email.")
+            )
+        return self._back(assessment)
+
+    def accept_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        assessment = self._reviewable(request, pk)
+        try:
+            services.accept(assessment=assessment, user=request.user)
+        except services.AssessmentLocked as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Accepted; the country's members were told by email."))
+        return self._back(assessment)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Email address"))
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Membership.Role.choices)
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "members")
+    search_fields = ("name", "code")
+    inlines = (MembershipInline,)
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.display(description=gettext_lazy("members"), ordering="member_count")
+    def members(self, obj: Country) -> int:
+        return obj.member_count
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/invite/",
+                self.admin_site.admin_view(self.invite_view),
+                name="assessments_country_invite",
+            ),
+            *super().get_urls(),
+        ]
+
+    def invite_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Add a person to the country by email; a new person is sent a link to set a password."""
+        country = get_object_or_404(Country, pk=pk)
+        if not self.has_change_permission(request, country):
+            raise PermissionDenied
+        form = InviteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.invite_member(
+                    country=country, invited_by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error("email", error)
+            else:
+                messages.success(
+                    request,
+                    _("%(email)s was added to %(country)s and sent an invitation.")
+                    % {"email": form.cleaned_data["email"], "country": country.name},
+                )
+                return redirect(reverse("admin:assessments_country_change", args=[country.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Invite a member to %(country)s") % {"country": country.name},
+            "country": country,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/assessments/country/invite.html", context)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "country", "role")
+    list_filter = ("role", "country")
+    search_fields = ("user__username", "user__email", "country__name")
+    list_select_related = ("user", "country")
+    autocomplete_fields = ("user", "country")
+
+
+@admin.register(AssessmentEvent)
+class AssessmentEventAdmin(ReadOnly, admin.ModelAdmin):
+    """The record is never changed, by anyone: superusers included."""
+
+    list_display = ("at", "assessment", "user", "kind")
+    list_filter = ("kind",)
+    search_fields = ("assessment__country__name",)
+    list_select_related = ("assessment__country", "user")
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ("created", "assessment", "question_key", "author", "resolved")
+    list_filter = ("resolved",)
+    list_select_related = ("assessment__country", "author")

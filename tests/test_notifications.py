@@ -1,0 +1,71 @@
+"""Emails go to the right people, say what happened with a link, and carry no answer content."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from assessments import services
+from assessments.instrument import CURRENT_VERSION, get_instrument
+from assessments.scoring import Response
+
+SECRET_NOTE = "Confidential: troop movements near the border"
+
+
+@pytest.fixture
+def answered(world):
+    question = next(q for q in get_instrument(CURRENT_VERSION).questions if q.kind == "risk")
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=question.section_key,
+        responses={question.key: Response("high", SECRET_NOTE)},
+        user=world.editor,
+        expected_revision=0,
+    )
+    return world
+
+
+def bodies(message) -> str:
+    return message.body + "".join(content for content, _ in message.alternatives)
+
+
+def test_submit_tells_the_reviewers(answered, django_capture_on_commit_callbacks) -> None:
+    world = answered
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(assessment=world.assessment, user=world.editor)
+    assert [m.to for m in mail.outbox] == [[world.reviewer.email]]
+    message = mail.outbox[0]
+    assert "Arcadia 2026 was submitted for review" in message.subject
+    assert f"/admin/assessments/assessment/{world.assessment.pk}/change/" in message.body
+    assert message.alternatives[0][1] == "text/html"
+    assert SECRET_NOTE not in bodies(message)
+    assert "High" not in bodies(message)
+
+
+def test_return_and_accept_tell_every_member_of_the_country(
+    answered, django_capture_on_commit_callbacks
+) -> None:
+    world = answered
+    members = sorted([world.editor.email, world.viewer.email])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(assessment=world.assessment, user=world.editor)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_for_revision(
+            assessment=world.assessment, user=world.reviewer, comment=f"About '{SECRET_NOTE}'"
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == members
+    assert all("returned for revision" in m.subject for m in mail.outbox)
+    assert all("/assessments/XA/2026/" in m.body for m in mail.outbox)
+    assert all(SECRET_NOTE not in bodies(m) for m in mail.outbox)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(assessment=world.assessment, user=world.editor)
+    assert [m.to for m in mail.outbox] == [[world.reviewer.email]]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept(assessment=world.assessment, user=world.reviewer)
+    assert sorted(m.to[0] for m in mail.outbox) == members
+    assert all("was accepted" in m.subject for m in mail.outbox)
+    # Nobody from another country hears of it.
+    assert world.other_editor.email not in {m.to[0] for m in mail.outbox}

@@ -1,0 +1,95 @@
+"""Status moves only through services: every transition from every status."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from assessments import services
+from assessments.models import Assessment, AssessmentEvent, ReviewComment
+
+Status = Assessment.Status
+
+ALLOWED = {
+    "submit": {Status.DRAFT: Status.SUBMITTED, Status.RETURNED: Status.SUBMITTED},
+    "return": {Status.SUBMITTED: Status.RETURNED},
+    "accept": {Status.SUBMITTED: Status.ACCEPTED},
+}
+
+
+def act(action: str, world) -> None:
+    if action == "submit":
+        services.submit(assessment=world.assessment, user=world.editor)
+    elif action == "return":
+        services.return_for_revision(
+            assessment=world.assessment, user=world.reviewer, comment="Please add evidence."
+        )
+    else:
+        services.accept(assessment=world.assessment, user=world.reviewer)
+
+
+@pytest.mark.parametrize("action", ALLOWED)
+@pytest.mark.parametrize("status", list(Status))
+def test_each_transition_from_each_status(world, action, status) -> None:
+    Assessment.objects.filter(pk=world.assessment.pk).update(status=status)
+    world.assessment.refresh_from_db()
+    if status in ALLOWED[action]:
+        act(action, world)
+        world.assessment.refresh_from_db()
+        assert world.assessment.status == ALLOWED[action][status]
+        assert world.assessment.events.exists()
+    else:
+        with pytest.raises(services.AssessmentLocked):
+            act(action, world)
+        world.assessment.refresh_from_db()
+        assert world.assessment.status == status
+        assert not world.assessment.events.exists()
+
+
+def test_return_needs_a_comment_and_records_it_as_a_general_comment(world) -> None:
+    services.submit(assessment=world.assessment, user=world.editor)
+    with pytest.raises(ValidationError):
+        services.return_for_revision(assessment=world.assessment, user=world.reviewer, comment=" ")
+    services.return_for_revision(
+        assessment=world.assessment, user=world.reviewer, comment="Add sources to 1.2"
+    )
+    comment = ReviewComment.objects.get()
+    assert (comment.question_key, comment.text, comment.author) == (
+        "",
+        "Add sources to 1.2",
+        world.reviewer,
+    )
+    assert world.assessment.events.filter(kind=AssessmentEvent.Kind.RETURNED).exists()
+
+
+def test_accept_stamps_the_time(world) -> None:
+    services.submit(assessment=world.assessment, user=world.editor)
+    services.accept(assessment=world.assessment, user=world.reviewer)
+    world.assessment.refresh_from_db()
+    assert world.assessment.accepted_at is not None
+    assert not world.assessment.is_editable
+
+
+def test_reply_is_refused_once_locked(world) -> None:
+    comment = services.add_comment(
+        assessment=world.assessment, user=world.reviewer, question_key="", text="Why?"
+    )
+    services.submit(assessment=world.assessment, user=world.editor)
+    with pytest.raises(services.AssessmentLocked):
+        services.reply_to_comment(comment=comment, user=world.editor, reply="x", resolved=True)
+
+
+def test_a_comment_on_an_unknown_question_is_refused(world) -> None:
+    with pytest.raises(KeyError):
+        services.add_comment(
+            assessment=world.assessment, user=world.reviewer, question_key="risk.nope", text="?"
+        )
+    assert not ReviewComment.objects.exists()
+
+
+def test_no_email_before_the_transaction_commits(world, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.submit(assessment=world.assessment, user=world.editor)
+    assert len(callbacks) == 1
+    assert mail.outbox == []
