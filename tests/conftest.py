@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from hypothesis import HealthCheck
 
 from assessments.access import REVIEWERS_GROUP
 from assessments.models import Assessment, Country, Membership
@@ -14,6 +17,19 @@ from tests.factories import AssessmentFactory, CountryFactory, MembershipFactory
 def pytest_configure(config: pytest.Config) -> None:
     # Real password hashing costs ~0.3 s a user; tests need none of its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Hostile-input tests (test_hostile_input.py): CI runs 420 examples a test, over 2,000 in all;
+# a developer's `make test` runs fewer. HYPOTHESIS_PROFILE=ci or =dev chooses either anywhere.
+hypothesis.settings.register_profile(
+    "ci", max_examples=420, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis.settings.register_profile(
+    "dev", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 @dataclass

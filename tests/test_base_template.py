@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -33,3 +35,20 @@ def test_security_headers(client) -> None:
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_sessions_end_after_eight_idle_hours_and_every_request_renews_them(client) -> None:
+    client.force_login(UserFactory())
+    for _ in range(2):
+        cookie = client.get("/").cookies["sessionid"]
+        assert cookie["max-age"] == 8 * 60 * 60
+        assert cookie["httponly"]
+
+
+def test_every_page_sends_the_security_headers(client) -> None:
+    for url in ("/accounts/login/", "/healthz", "/admin/login/"):
+        response = client.get(url)
+        assert "script-src 'self'" in response["Content-Security-Policy"], url
+        assert "'unsafe-inline'" not in response["Content-Security-Policy"], url
+        assert response["X-Frame-Options"] == "DENY", url
+        assert response["X-Content-Type-Options"] == "nosniff", url

@@ -1,0 +1,242 @@
+"""Every URL the app serves, for every kind of user, GET and POST: the expected status, and
+never another country's answers in the response.
+
+The patterns come from the resolver, so a new URL without an entry here fails the test.
+Arguments are filled with Arcadia's objects; `other` is Borealis's editor, for whom
+Arcadia's assessment must not exist (404). Django's own admin screens are covered by one
+rule: nobody but staff gets past the admin login.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from assessments import services
+from assessments.instrument import CURRENT_VERSION, get_instrument
+from assessments.scoring import Response
+
+ROLES = ("anonymous", "other", "viewer", "editor", "reviewer")
+ARCADIA_SECRET = "ARCADIA-SECRET-NOTE"
+BOREALIS_SECRET = "BOREALIS-SECRET-NOTE"
+SECTION = get_instrument(CURRENT_VERSION).sections[0]
+QUESTION = next(q for q in SECTION.questions if q.kind == "risk")
+
+LOGIN = "/accounts/login/"
+ADMIN_LOGIN = "/admin/login/"
+
+
+def expect(**by_role: tuple[int | str, int | str]) -> dict[str, tuple[int | str, int | str]]:
+    """(GET, POST) per role; a string is a redirect target's start."""
+    missing = set(ROLES) - set(by_role)
+    assert not missing, missing
+    return by_role
+
+
+def member_view(get: int, post: int, *, viewer: tuple[int, int] | None = None):
+    """An assessment page: anonymous to login, another country 404, members and reviewers."""
+    return expect(
+        anonymous=(LOGIN, LOGIN),
+        other=(404, 404 if post != 405 else 405),
+        viewer=viewer or (get, post),
+        editor=(get, post),
+        reviewer=(get, 403 if post not in (405,) else 405),
+    )
+
+
+ADMIN_ONLY = expect(
+    anonymous=(ADMIN_LOGIN, ADMIN_LOGIN),
+    other=(ADMIN_LOGIN, ADMIN_LOGIN),
+    viewer=(ADMIN_LOGIN, ADMIN_LOGIN),
+    editor=(ADMIN_LOGIN, ADMIN_LOGIN),
+    reviewer=("any", "any"),
+)
+
+
+def same(get: int | str, post: int | str):
+    return expect(**{role: (get, post) for role in ROLES})
+
+
+def signed_in(get: int | str, post: int | str):
+    return same(get, post) | {"anonymous": (LOGIN, LOGIN)}
+
+
+MATRIX = {
+    "home": same(200, 405),
+    "healthz": same(200, 405),
+    # A POST without Arcadia's editor rights (or without a country) is refused.
+    "assessments:start": signed_in(405, 403),
+    "assessments:overview": member_view(200, 405),
+    "assessments:section": member_view(200, 200, viewer=(200, 403)),
+    "assessments:submit": member_view(200, 302, viewer=(403, 403)) | {"reviewer": (403, 403)},
+    "assessments:history": member_view(200, 405),
+    "assessments:comment": member_view(200, 302, viewer=(200, 403)),
+    "login": same(200, 200),
+    "logout": same(405, 302),
+    "password_change": signed_in(200, 200),
+    "password_change_done": signed_in(200, 405),
+    "password_reset": same(200, 200),
+    "password_reset_done": same(200, 405),
+    # A made-up token: the page says the link is invalid, whoever asks.
+    "password_reset_confirm": same(200, 200),
+    "password_reset_complete": same(200, 405),
+    "set_language": same(302, 302),
+    "admin:login": same(200, 200) | {"reviewer": (302, 200)},
+    # Logging out of the admin asks for a POST; whoever is not staff is sent to its index.
+    "admin:logout": same("/admin/", "/admin/") | {"reviewer": (405, 302)},
+    # The reviewer's decisions: POST only, back to the review page with a message.
+    **{
+        f"admin:assessments_review_{action}": ADMIN_ONLY | {"reviewer": (405, 302)}
+        for action in ("comment", "return", "accept")
+    },
+    # A POST with no action re-renders the list: the queue offers no bulk actions.
+    "admin:assessments_assessment_changelist": ADMIN_ONLY | {"reviewer": (200, 200)},
+    "admin:assessments_assessment_change": ADMIN_ONLY | {"reviewer": (200, 200)},
+    "admin:assessments_assessment_add": ADMIN_ONLY | {"reviewer": (403, 403)},
+    "admin:assessments_assessment_delete": ADMIN_ONLY | {"reviewer": (403, 403)},
+    "admin:assessments_assessmentevent_add": ADMIN_ONLY | {"reviewer": (403, 403)},
+    "admin:assessments_assessmentevent_delete": ADMIN_ONLY | {"reviewer": (403, 403)},
+    "admin:assessments_country_invite": ADMIN_ONLY | {"reviewer": (403, 403)},
+}
+
+
+def url_patterns(patterns=None, prefix: str = "", namespace: str = ""):
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}", prefix + str(entry.pattern)
+
+
+PATTERNS = sorted(dict(url_patterns()).items())
+
+
+def expectations(name: str):
+    if name in MATRIX:
+        return MATRIX[name]
+    if name.startswith("admin:"):
+        return ADMIN_ONLY
+    return None
+
+
+def test_every_url_pattern_has_an_entry() -> None:
+    missing = [name for name, _ in PATTERNS if expectations(name) is None]
+    assert not missing, f"URL patterns without an access-matrix entry: {missing}"
+    stale = set(MATRIX) - {name for name, _ in PATTERNS}
+    assert not stale, f"Matrix entries for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def objects(world):
+    for assessment, secret in (
+        (world.assessment, ARCADIA_SECRET),
+        (world.other_assessment, BOREALIS_SECRET),
+    ):
+        services.save_answers(
+            assessment=assessment,
+            section_key=SECTION.key,
+            responses={QUESTION.key: Response("high", secret)},
+            user=world.editor if assessment == world.assessment else world.other_editor,
+            expected_revision=0,
+        )
+    comment = services.add_comment(
+        assessment=world.assessment, user=world.reviewer, question_key=QUESTION.key, text="Why?"
+    )
+    event = world.assessment.events.first()
+    membership = world.arcadia.memberships.first()
+    return {
+        "code": "XA",
+        "cycle": "2026",
+        "section_key": SECTION.key,
+        "pk": {
+            "assessments:comment": comment.pk,
+            "admin:assessments_country_invite": world.arcadia.pk,
+        },
+        "object_id": {
+            "assessment": world.assessment.pk,
+            "country": world.arcadia.pk,
+            "membership": membership.pk,
+            "assessmentevent": event.pk,
+            "reviewcomment": comment.pk,
+        },
+        "uidb64": "MQ",
+        "token": "set-password",
+        "default_pk": world.assessment.pk,
+    }
+
+
+# Patterns the converters below cannot fill (regular expressions, the admin's own helpers).
+CONCRETE = {
+    "admin:None": "admin/no-such-page/",
+    "admin:app_list": "admin/assessments/",
+    "admin:auth_user_password_change": "admin/auth/user/1/password/",
+    "admin:view_on_site": "admin/r/1/1/",
+}
+
+
+def fill(name: str, pattern: str, objects) -> str:
+    path = CONCRETE.get(name, pattern)
+    for converter, key in (
+        ("<str:code>", "code"),
+        ("<int:cycle>", "cycle"),
+        ("<str:section_key>", "section_key"),
+        ("<uidb64>", "uidb64"),
+        ("<token>", "token"),
+    ):
+        path = path.replace(converter, str(objects[key]))
+    if "<int:pk>" in path:
+        path = path.replace("<int:pk>", str(objects["pk"].get(name, objects["default_pk"])))
+    if "<path:object_id>" in path:
+        model = name.split("_")[1] if name.startswith("admin:assessments_") else ""
+        path = path.replace("<path:object_id>", str(objects["object_id"].get(model, 1)))
+    for leftover in ("<", "^", "$"):
+        if leftover in path:
+            return ""
+    return "/" + path
+
+
+def user_for(role: str, world):
+    return {
+        "other": world.other_editor,
+        "viewer": world.viewer,
+        "editor": world.editor,
+        "reviewer": world.reviewer,
+    }.get(role)
+
+
+def check(response, expected: int | str) -> bool:
+    if expected == "any":
+        return response.status_code < 500
+    if isinstance(expected, str):
+        return response.status_code == 302 and response["Location"].startswith(expected)
+    return response.status_code == expected
+
+
+@pytest.mark.parametrize(("name", "pattern"), PATTERNS, ids=[name for name, _ in PATTERNS])
+def test_access(client, world, objects, name: str, pattern: str) -> None:
+    url = fill(name, pattern, objects)
+    if not url:
+        pytest.skip(f"{pattern} takes arguments this matrix does not fill")
+    failures = []
+    for role in ROLES:
+        get_expected, post_expected = expectations(name)[role]
+        for method, expected in (("get", get_expected), ("post", post_expected)):
+            client.logout()
+            user = user_for(role, world)
+            if user is not None:
+                client.force_login(user)
+            response = getattr(client, method)(url)
+            body = b"".join(response) if response.streaming else response.content
+            if not check(response, expected):
+                where = response.get("Location", "")
+                failures.append(
+                    f"{role} {method.upper()} {url}: {response.status_code} {where}"
+                    f" (expected {expected})"
+                )
+            foreign = {ARCADIA_SECRET} if role == "other" else {BOREALIS_SECRET}
+            if role != "reviewer":
+                leaked = [s for s in foreign if s.encode() in body]
+                if leaked:
+                    failures.append(f"{role} {method.upper()} {url} shows {leaked}")
+    assert not failures, "\n".join(failures)
