@@ -214,6 +214,30 @@ def priority_gaps(instrument: Instrument, responses: Responses) -> tuple[Gap, ..
     return tuple(gap for _, gap in sorted(ranked, key=lambda item: item[0]))
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    question: Question
+    before: str | None  # as stored; None when not answered or not asked
+    after: str | None
+
+
+def changes(instrument: Instrument, before: Responses, after: Responses) -> tuple[Change, ...]:
+    """The risk levels and measure statuses that differ between two sets of responses (a
+    country's previous cycle and this one), in instrument order. A question that skip logic
+    hides, or that has no valid answer, counts as None on that side."""
+    shown_before = {q.key for q in _visible(instrument, before)}
+    shown_after = {q.key for q in _visible(instrument, after)}
+    found = []
+    for question in instrument.questions:
+        if question.kind not in (RISK, MEASURE):
+            continue
+        old = _value(question, before) if question.key in shown_before else None
+        new = _value(question, after) if question.key in shown_after else None
+        if old != new:
+            found.append(Change(question, old, new))
+    return tuple(found)
+
+
 def _visible(instrument: Instrument, responses: Responses) -> tuple[Question, ...]:
     return instrument.visible_questions({k: r.value for k, r in responses.items()})
 

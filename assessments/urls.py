@@ -12,5 +12,7 @@ urlpatterns = [
     path("<str:code>/<int:cycle>/sections/<str:section_key>/", views.section, name="section"),
     path("<str:code>/<int:cycle>/submit/", views.submit, name="submit"),
     path("<str:code>/<int:cycle>/history/", views.history, name="history"),
+    path("<str:code>/<int:cycle>/results/", views.results, name="results"),
+    path("<str:code>/<int:cycle>/report.pdf", views.report, name="report"),
     path("<str:code>/<int:cycle>/comments/<int:pk>/", views.comment, name="comment"),
 ]

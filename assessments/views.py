@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments import access, services
+from assessments import access, reports, services
 from assessments.forms import ReplyForm, StartAssessmentForm, note_field_name, section_form_class
-from assessments.instrument import Instrument, Section, get_instrument
+from assessments.instrument import CURRENT_VERSION, Instrument, Section, get_instrument
 from assessments.models import Assessment, ReviewComment
 from assessments.presenters import (
     comments_by_question,
@@ -28,6 +28,12 @@ from assessments.presenters import (
     question_rows,
     section_citations,
     section_neighbours,
+)
+from assessments.results import (
+    assessment_results,
+    change_rows,
+    previous_assessment,
+    section_page_links,
 )
 from assessments.scoring import Response, overall_progress, section_progress, unanswered
 
@@ -151,10 +157,16 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
                 form.is_valid()
             else:
                 if _is_htmx(request):
+                    progress = overall_progress(instrument, assessment.responses())
                     return render(
                         request,
                         "assessments/_save_status.html",
-                        {"state": "saved", "revision": revision, "saved_at": timezone.now()},
+                        {
+                            "state": "saved",
+                            "revision": revision,
+                            "saved_at": timezone.now(),
+                            "progress": progress,
+                        },
                     )
                 messages.success(request, _("Your answers were saved."))
                 following = section_neighbours(instrument, current)[1]
@@ -296,3 +308,56 @@ def comment_back_url(assessment: Assessment, review_comment: ReviewComment) -> s
     key = review_comment.question_key
     section_key = get_instrument(assessment.instrument_version).question(key).section_key
     return f"{assessment_url(assessment, 'section', section_key=section_key)}#q-{key}"
+
+
+@login_required
+@require_safe
+def results(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
+    assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
+    instrument = get_instrument(assessment.instrument_version)
+    responses = assessment.responses()
+    links = section_page_links(assessment)
+    previous = previous_assessment(request.user, assessment)
+    return render(
+        request,
+        "assessments/results.html",
+        {
+            "assessment": assessment,
+            "instrument": instrument,
+            "results": assessment_results(assessment, instrument, responses, links=links),
+            "previous": previous,
+            "changes": change_rows(instrument, previous.responses(), responses, links=links)
+            if previous
+            else (),
+        },
+    )
+
+
+def _pdf_response(file: object, filename: str) -> FileResponse:
+    response = FileResponse(
+        file, as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+    # Confidential, and a new revision is a new file: never kept by a browser or a proxy.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_safe
+def report(request: HttpRequest, code: str, cycle: int) -> FileResponse:
+    """The PDF report, for whoever may see the assessment (rendered once per revision)."""
+    assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
+    return _pdf_response(reports.assessment_report(assessment), reports.report_filename(assessment))
+
+
+@login_required
+@require_safe
+def questionnaire(request: HttpRequest, version: str = CURRENT_VERSION) -> FileResponse:
+    """The blank questionnaire of an instrument version, to circulate before answering."""
+    try:
+        instrument = get_instrument(version)
+    except KeyError:
+        raise Http404("No such instrument version.") from None
+    return _pdf_response(
+        reports.questionnaire_report(instrument), reports.questionnaire_filename(version)
+    )

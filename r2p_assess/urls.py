@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("assessments/", include("assessments.urls")),
+    path("questionnaire.pdf", views.questionnaire, name="questionnaire_current"),
+    path("questionnaire/<path:version>.pdf", views.questionnaire, name="questionnaire"),
     # Setting a password from an invitation (or a reset) logs the person in and lands them on
     # their dashboard: the link in the email is the whole onboarding.
     path(

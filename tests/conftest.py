@@ -32,6 +32,12 @@ hypothesis.settings.load_profile(
 )
 
 
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path) -> None:
+    """Rendered reports go to a folder of the test's own, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @dataclass
 class World:
     """Two fictional States and one of each kind of user the access rules tell apart."""

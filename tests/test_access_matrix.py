@@ -70,6 +70,10 @@ MATRIX = {
     "assessments:section": member_view(200, 200, viewer=(200, 403)),
     "assessments:submit": member_view(200, 302, viewer=(403, 403)) | {"reviewer": (403, 403)},
     "assessments:history": member_view(200, 405),
+    "assessments:results": member_view(200, 405),
+    "assessments:report": member_view(200, 405),
+    "questionnaire_current": signed_in(200, 405),
+    "questionnaire": signed_in(200, 405),
     "assessments:comment": member_view(200, 302, viewer=(200, 403)),
     "login": same(200, 200),
     "logout": same(405, 302),
@@ -172,6 +176,7 @@ CONCRETE = {
     "admin:app_list": "admin/assessments/",
     "admin:auth_user_password_change": "admin/auth/user/1/password/",
     "admin:view_on_site": "admin/r/1/1/",
+    "questionnaire": f"questionnaire/{CURRENT_VERSION}.pdf",
 }
 
 

@@ -109,6 +109,9 @@ def test_autosave_answers_with_a_status_and_the_new_revision(client, world) -> N
     assert "Saved at" in html
     assert 'name="section_revision" value="2"' in html
     assert 'hx-swap-oob="true"' in html
+    # The progress line follows what was just saved.
+    assert re.search(r'<p id="progress-line"\s+hx-swap-oob="true">', html)
+    assert "1 of " in html
 
 
 def test_an_unchanged_save_writes_nothing(client, world) -> None:

@@ -1,0 +1,321 @@
+"""The PDF report of an assessment, and the blank questionnaire: print templates -> WeasyPrint.
+
+An assessment's report is rendered once per (assessment, revision, language) and kept through
+Django's default storage under `reports/`, a prefix that is never served by URL: every write
+moves the revision on (services.py), so a stored file is never stale, and the views check
+access before handing one out. The blank questionnaire is kept per (version, language).
+
+Safety: the only resources the renderer may load are the app's own static files. The document
+is given a base URL that cannot resolve (`.invalid` is reserved), and `fetch_static` answers
+that origin's `/static/...` from the staticfiles finders and refuses every other URL: no
+network, no file:, no data:. What users typed reaches the templates autoescaped.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from assessments.instrument import Instrument, Question, Section, get_instrument
+from assessments.models import Assessment
+from assessments.results import (
+    IN_DOCUMENT,
+    Citation,
+    answer_label,
+    assessment_results,
+    question_numbers,
+)
+from assessments.scoring import EMPTY, Responses
+
+# Never resolved: fetch_static answers it itself, from the static files.
+BASE_URL = "https://r2p-assess.invalid/"
+STORAGE_PREFIX = "reports"
+
+
+class RefusedURL(ValueError):
+    """The report asked for something other than one of the app's static files."""
+
+
+def fetch_static(url: str) -> object:
+    """WeasyPrint's url_fetcher: the app's static files under BASE_URL, nothing else."""
+    from weasyprint.urls import URLFetcherResponse
+
+    base, parts = urlsplit(BASE_URL), urlsplit(url)
+    prefix = urlsplit(urljoin(BASE_URL, settings.STATIC_URL)).path
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+        raise RefusedURL(f"the report may load only the app's static files, not {url!r}")
+    if not parts.path.startswith(prefix) or parts.query:
+        raise RefusedURL(f"not a static file: {url!r}")
+    relative = unquote(parts.path[len(prefix) :])
+    segments = relative.split("/")
+    if "\\" in relative or any(segment in ("", ".", "..") for segment in segments):
+        raise RefusedURL(f"not a static file: {url!r}")
+    found = finders.find(relative)
+    if not found:
+        raise RefusedURL(f"no such static file: {url!r}")
+    mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+    return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime_type})
+
+
+def html_to_pdf(html: str, *, page_css: str = "") -> bytes:
+    from weasyprint import CSS, HTML  # imported here: slow to load, and only renders need it
+
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetch_static)
+    stylesheets = [CSS(string=page_css, url_fetcher=fetch_static)] if page_css else []
+    # PDF/UA: a tagged PDF with its language and title, so that screen readers can read it.
+    return document.write_pdf(stylesheets=stylesheets, pdf_variant="pdf/ua-1")
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal: anything that could end it or the stylesheet is
+    written as a hexadecimal escape."""
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '"\\<>&' or ord(char) < 0x20 or ord(char) == 0x7F else char
+        for char in text
+    )
+    return f'"{escaped}"'
+
+
+PAGE_PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
+
+
+def margin_css(*, head: str, draft: str | None) -> str:
+    """The running head, the draft mark and "Page X of Y", in the reader's language.
+
+    Plain strings in the page margins, rather than running elements: WeasyPrint lays those
+    out again on every page, which cost a sixth of the render time."""
+    # Translators may reorder the page numbers; each placeholder becomes a page counter.
+    footer = " ".join(
+        f"counter({part})" if index % 2 else css_string(part)
+        for index, part in enumerate(PAGE_PLACEHOLDER.split(_("Page %(page)s of %(pages)s")))
+        if part
+    )
+    rules = [f"@top-left {{ content: {css_string(head)}; }}"]
+    if draft:
+        rules.append(f"@top-right {{ content: {css_string(draft)}; }}")
+    rules.append(f"@bottom-center {{ content: {footer}; }}")
+    return "@page { " + " ".join(rules) + " }"
+
+
+# --- What the chapters show --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRow:
+    question: Question
+    number: str
+    asked: bool  # False when skip logic leaves it out, given the answers
+    answer: str  # the chosen answer in words ("" for a text question)
+    note: str
+    citations: tuple[Citation, ...]
+    condition: str  # when it is asked only on a condition, which
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    number: int
+    section: Section
+    rows: tuple[QuestionRow, ...]
+    citations: tuple[Citation, ...]
+
+
+def chapters(instrument: Instrument, responses: Responses) -> tuple[Chapter, ...]:
+    numbers = question_numbers(instrument)
+    values = {key: response.value for key, response in responses.items()}
+    found = []
+    for position, section in enumerate(instrument.sections, start=1):
+        rows = []
+        for question in section.questions:
+            response = responses.get(question.key, EMPTY)
+            rows.append(
+                QuestionRow(
+                    question=question,
+                    number=numbers[question.key],
+                    asked=instrument.is_visible(question, values),
+                    answer=""
+                    if question.kind == "text"
+                    else answer_label(question, response.value),
+                    note=response.note,
+                    citations=tuple(Citation(n, f"#para-{n}") for n in question.paragraphs),
+                    condition=_condition(instrument, question, numbers),
+                )
+            )
+        citations = tuple(Citation(n, f"#para-{n}") for n in section.paragraphs)
+        found.append(Chapter(position, section, tuple(rows), citations))
+    return tuple(found)
+
+
+def _condition(instrument: Instrument, question: Question, numbers: dict[str, str]) -> str:
+    if question.show_if is None:
+        return ""
+    controller = instrument.question(question.show_if.question)
+    answers = ", ".join(str(controller.label_for(v)) for v in question.show_if.values)
+    return _("Asked only when the answer to %(number)s is: %(answers)s.") % {
+        "number": numbers[controller.key],
+        "answers": answers,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Printable:
+    """A document ready for WeasyPrint: its HTML and the page-margin rules that go with it."""
+
+    html: str
+    page_css: str
+
+
+def _common(instrument: Instrument, language: str, title: str) -> dict[str, object]:
+    return {
+        "instrument": instrument,
+        "source": instrument.source,
+        "language": language,
+        "bidi": translation.get_language_bidi(),
+        "title": title,
+        "generated_at": timezone.now(),
+        "appendix": [(n, instrument.paragraph(n)) for n in instrument.cited_paragraphs],
+    }
+
+
+def assessment_document(
+    assessment: Assessment, responses: Responses, *, language: str | None = None
+) -> Printable:
+    language = report_language(language)
+    with translation.override(language):
+        instrument = get_instrument(assessment.instrument_version)
+        names = {"country": assessment.country.name, "cycle": assessment.cycle}
+        title = _("%(country)s — %(cycle)s self-assessment") % names
+        draft = assessment.status != Assessment.Status.ACCEPTED
+        results = assessment_results(
+            assessment, instrument, responses, links=IN_DOCUMENT, full_labels=False
+        )
+        context = {
+            **_common(instrument, language, title),
+            "assessment": assessment,
+            "draft": draft,
+            "results": results,
+            "chapters": chapters(instrument, responses),
+        }
+        return Printable(
+            html=render_to_string("reports/assessment.html", context),
+            page_css=margin_css(head=title, draft=_("DRAFT — not yet accepted") if draft else None),
+        )
+
+
+def questionnaire_document(instrument: Instrument, *, language: str | None = None) -> Printable:
+    language = report_language(language)
+    with translation.override(language):
+        title = _("%(title)s (%(version)s): questionnaire") % {
+            "title": instrument.title,
+            "version": instrument.version,
+        }
+        context = {**_common(instrument, language, title), "chapters": chapters(instrument, {})}
+        return Printable(
+            html=render_to_string("reports/questionnaire.html", context),
+            page_css=margin_css(head=title, draft=None),
+        )
+
+
+def render_assessment_pdf(
+    assessment: Assessment, responses: Responses | None = None, *, language: str | None = None
+) -> bytes:
+    """Render the report now (no cache). `responses` default to the stored answers."""
+    if responses is None:
+        responses = assessment.responses()
+    document = assessment_document(assessment, responses, language=language)
+    return html_to_pdf(document.html, page_css=document.page_css)
+
+
+def render_questionnaire_pdf(instrument: Instrument, *, language: str | None = None) -> bytes:
+    document = questionnaire_document(instrument, language=language)
+    return html_to_pdf(document.html, page_css=document.page_css)
+
+
+# --- Kept in storage ---------------------------------------------------------------------------
+
+
+def report_language(language: str | None = None) -> str:
+    """The language to render in: the one asked for (or active), if the app offers it."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    try:
+        return translation.get_supported_language_variant(language)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def report_storage_name(assessment: Assessment, language: str) -> str:
+    return f"{STORAGE_PREFIX}/{assessment.pk}/r{assessment.revision}-{language}.pdf"
+
+
+def questionnaire_storage_name(version: str, language: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9.-]+", "_", version)
+    return f"{STORAGE_PREFIX}/questionnaires/{safe}-{language}.pdf"
+
+
+def report_filename(assessment: Assessment) -> str:
+    code, cycle, revision = assessment.country.code, assessment.cycle, assessment.revision
+    return f"R2P-self-assessment-{code}-{cycle}-r{revision}.pdf"
+
+
+def questionnaire_filename(version: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9.-]+", "-", version).strip("-")
+    return f"R2P-self-assessment-questionnaire-{safe}.pdf"
+
+
+def assessment_report(assessment: Assessment, *, language: str | None = None) -> File:
+    """The stored report of the assessment's current revision, rendered if there is none."""
+    language = report_language(language)
+    name = report_storage_name(assessment, language)
+    file, rendered = _stored(name, lambda: render_assessment_pdf(assessment, language=language))
+    if rendered:
+        _forget_older_revisions(name)
+    return file
+
+
+def questionnaire_report(instrument: Instrument, *, language: str | None = None) -> File:
+    language = report_language(language)
+    name = questionnaire_storage_name(instrument.version, language)
+    return _stored(name, lambda: render_questionnaire_pdf(instrument, language=language))[0]
+
+
+def _stored(name: str, render: Callable[[], bytes]) -> tuple[File, bool]:
+    """The file kept under `name`, or else what `render` makes, now kept there; and whether
+    it was rendered."""
+    storage = default_storage
+    if storage.exists(name):
+        return storage.open(name, "rb"), False
+    data = render()
+    saved = storage.save(name, ContentFile(data))
+    if saved != name:
+        # Another request rendered the same thing meanwhile: same content, keep one copy.
+        storage.delete(saved)
+    return ContentFile(data, name=Path(name).name), True
+
+
+REVISION_FILE = re.compile(r"r(\d+)-[A-Za-z-]+\.pdf")
+
+
+def _forget_older_revisions(name: str) -> None:
+    """Delete the reports of the same assessment's earlier revisions: they are never asked
+    for again, since a download always asks for the current one."""
+    folder, current = name.rsplit("/", 1)
+    revision = int(REVISION_FILE.fullmatch(current).group(1))
+    try:
+        _, files = default_storage.listdir(folder)
+    except (OSError, NotImplementedError):
+        return
+    for file in files:
+        match = REVISION_FILE.fullmatch(file)
+        if match and int(match.group(1)) < revision:
+            default_storage.delete(f"{folder}/{file}")

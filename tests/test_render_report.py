@@ -1,0 +1,66 @@
+"""manage.py render_report: an assessment's report or the blank questionnaire, to a file."""
+
+from __future__ import annotations
+
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from assessments import reports
+from assessments.management.commands import render_report
+from tests.report_support import mini_instrument
+
+# What is tested is the command, not the report: a small instrument renders faster.
+small_in_reports = mock.patch.object(reports, "get_instrument", return_value=mini_instrument())
+small_in_command = mock.patch.object(
+    render_report, "get_instrument", return_value=mini_instrument()
+)
+
+
+def render(*args: str) -> str:
+    out = StringIO()
+    call_command("render_report", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+@small_in_reports
+def test_it_writes_an_assessments_report(_, world, tmp_path) -> None:
+    output = tmp_path / "report.pdf"
+    assert "Wrote" in render(str(world.assessment.pk), "--output", str(output))
+    assert output.read_bytes().startswith(b"%PDF")
+
+
+@small_in_command
+def test_it_writes_the_blank_questionnaire(_, tmp_path) -> None:
+    output = tmp_path / "blank.pdf"
+    render("--blank", "--version", "2013-summary/v1", "--output", str(output))
+    assert output.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_an_unknown_assessment_is_an_error(tmp_path) -> None:
+    with pytest.raises(CommandError, match="No assessment has id 999"):
+        render("999", "--output", str(tmp_path / "x.pdf"))
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_an_unknown_version_is_an_error(tmp_path) -> None:
+    with pytest.raises(CommandError, match="Unknown instrument version 'v9'"):
+        render("--blank", "--version", "v9", "--output", str(tmp_path / "x.pdf"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--blank"], "--output FILE"),
+        (["--output", "x.pdf"], "either an assessment id or --blank"),
+        (["7", "--blank", "--output", "x.pdf"], "either an assessment id or --blank"),
+    ],
+)
+def test_missing_or_conflicting_arguments_are_errors(args: list[str], message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        render(*args)

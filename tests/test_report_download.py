@@ -1,0 +1,141 @@
+"""Downloading the PDF report and the blank questionnaire: access, headers, the stored copy."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+from assessments import reports, services
+from assessments.instrument import CURRENT_VERSION, get_instrument
+from assessments.scoring import Response
+
+URL = "/assessments/XA/2026/report.pdf"
+FAKE_PDF = b"%PDF-1.7 fake report"
+INSTRUMENT = get_instrument(CURRENT_VERSION)
+QUESTION = INSTRUMENT.sections[0].questions[1]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def render(media):
+    """The renderer, counted and replaced: these tests are about when it runs, not what."""
+    with mock.patch.object(reports, "render_assessment_pdf", return_value=FAKE_PDF) as fake:
+        yield fake
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_anonymous_is_sent_to_login(client, world, render) -> None:
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert not render.called
+
+
+def test_another_country_is_not_found(client, world, render) -> None:
+    for user in (world.other_editor, world.outsider):
+        client.force_login(user)
+        assert client.get(URL).status_code == 404
+    assert not render.called
+
+
+@pytest.mark.parametrize("who", ["viewer", "editor", "reviewer"])
+def test_whoever_may_see_it_downloads_it_as_an_attachment(client, world, render, who) -> None:
+    client.force_login(getattr(world, who))
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="R2P-self-assessment-XA-2026-r1.pdf"'
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    assert body(response) == FAKE_PDF
+
+
+def test_the_same_revision_is_rendered_once_and_kept_privately(client, world, media, render):
+    client.force_login(world.editor)
+    body(client.get(URL))
+    client.force_login(world.viewer)
+    assert body(client.get(URL)) == FAKE_PDF
+    assert render.call_count == 1
+    stored = media / "reports" / str(world.assessment.pk) / "r1-en.pdf"
+    assert stored.read_bytes() == FAKE_PDF
+
+
+def test_a_save_moves_the_revision_on_and_the_report_is_rendered_again(
+    client, world, media, render
+) -> None:
+    client.force_login(world.editor)
+    body(client.get(URL))
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=QUESTION.section_key,
+        responses={QUESTION.key: Response("high", "")},
+        user=world.editor,
+        expected_revision=0,
+    )
+    response = client.get(URL)
+    assert body(response) == FAKE_PDF
+    assert "r2.pdf" in response["Content-Disposition"]
+    assert render.call_count == 2
+    # The earlier revision's file is never asked for again, so it is not kept.
+    folder = media / "reports" / str(world.assessment.pk)
+    assert sorted(p.name for p in folder.iterdir()) == ["r2-en.pdf"]
+
+
+def test_each_language_has_its_own_copy(client, world, render) -> None:
+    client.force_login(world.editor)
+    body(client.get(URL))
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    body(client.get(URL))
+    assert [call.kwargs["language"] for call in render.call_args_list] == ["en", "fr"]
+
+
+def test_the_overview_and_results_pages_link_to_it(client, world, render) -> None:
+    client.force_login(world.viewer)
+    for page in ("/assessments/XA/2026/", "/assessments/XA/2026/results/"):
+        html = client.get(page).content.decode()
+        assert f'href="{URL}"' in html
+        assert "Download PDF" in html
+
+
+# --- The blank questionnaire --------------------------------------------------------------
+
+QUESTIONNAIRE_URL = f"/questionnaire/{CURRENT_VERSION}.pdf"
+
+
+def test_the_questionnaire_needs_a_login(client, db, media) -> None:
+    assert client.get(QUESTIONNAIRE_URL)["Location"].startswith("/accounts/login/")
+
+
+def test_the_questionnaire_is_rendered_once_per_version_and_language(client, world, media):
+    fake = b"%PDF-1.7 blank"
+    with mock.patch.object(reports, "render_questionnaire_pdf", return_value=fake) as render:
+        client.force_login(world.other_editor)
+        response = client.get(QUESTIONNAIRE_URL)
+        assert body(response) == fake
+        assert response["Content-Disposition"] == (
+            'attachment; filename="R2P-self-assessment-questionnaire-2013-summary-v1.pdf"'
+        )
+        assert response["Cache-Control"] == "private, no-store"
+        assert body(client.get("/questionnaire.pdf")) == fake
+    assert render.call_count == 1
+    assert render.call_args.args[0] == INSTRUMENT
+
+
+def test_an_unknown_version_is_not_found(client, world, media) -> None:
+    client.force_login(world.editor)
+    assert client.get("/questionnaire/no-such/v9.pdf").status_code == 404
+
+
+def test_the_dashboard_links_to_the_questionnaire(client, world) -> None:
+    client.force_login(world.viewer)
+    assert 'href="/questionnaire.pdf"' in client.get("/").content.decode()
