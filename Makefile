@@ -38,3 +38,13 @@ lint: install
 
 test: lint
 	$(VENV)/bin/pytest
+
+# Browser tests, left out of `make test`: naming tests/e2e collects it despite the
+# `--ignore=tests/e2e` in pyproject's addopts (pytest never ignores a path it is given).
+e2e: install
+	$(VENV)/bin/pytest tests/e2e
+
+# A benchmark, not a test: page timings against a trivial view, the PDF's time and peak memory,
+# in a throwaway database. The last line printed is JSON.
+bench: install
+	$(PY) manage.py bench
