@@ -7,6 +7,8 @@ from datetime import date
 from functools import cache
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from assessments.instrument import Section, get_instrument
@@ -93,3 +95,17 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     resolved = forms.BooleanField(label=_("Mark as resolved"), required=False)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, holding the username to the user model's length.
+
+    AuthenticationForm sets max_length after the field is built, which adds no validator: an
+    overlong username reached authentication and django-axes' record of the failure, which
+    PostgreSQL refused (a 500). It is now refused at the field.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

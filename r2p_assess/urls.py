@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from assessments import views
+from assessments.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +23,11 @@ urlpatterns = [
             success_url=reverse_lazy("home"),
         ),
         name="password_reset_confirm",
+    ),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

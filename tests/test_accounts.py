@@ -83,3 +83,11 @@ def test_password_change_needs_login(client) -> None:
 
 def test_admin_is_at_admin(client) -> None:
     assert client.get("/admin/login/").status_code == 200
+
+
+def test_an_overlong_username_is_refused_at_the_field(client, user) -> None:
+    # Found by the hostile-input tests on PostgreSQL: it used to reach django-axes' record of
+    # failed logins, whose username column is 255 characters, and fail there with a 500.
+    response = client.post("/accounts/login/", {"username": "u" * 300, "password": "x"})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 150 characters (it has 300)." in response.content.decode()
