@@ -17,7 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import access, reports, services
-from assessments.forms import ReplyForm, StartAssessmentForm, note_field_name, section_form_class
+from assessments.forms import (
+    NOTE_MAX_LENGTH,
+    ReplyForm,
+    StartAssessmentForm,
+    note_field_name,
+    section_form_class,
+)
 from assessments.instrument import CURRENT_VERSION, Instrument, Section, get_instrument
 from assessments.models import Assessment, ReviewComment
 from assessments.presenters import (
@@ -213,6 +219,7 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
             "can_edit": can_edit,
             "progress": overall_progress(instrument, responses),
             "citations": section_citations(instrument, current),
+            "note_max_length": NOTE_MAX_LENGTH,
             "previous_section": previous_section,
             "next_section": next_section,
         },
