@@ -29,6 +29,7 @@ from assessments.models import (
     ReviewComment,
 )
 from assessments.presenters import history_entries, review_sections
+from assessments.results import assessment_results, section_page_links
 from assessments.scoring import Result, score
 
 admin.site.site_header = gettext_lazy("R2P Assess — secretariat")
@@ -159,7 +160,11 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
         instrument = get_instrument(assessment.instrument_version)
         answers = {a.question_key: a for a in assessment.answers.select_related("updated_by")}
         comments = list(assessment.comments.select_related("author", "replied_by"))
-        result = score(instrument, assessment.responses())
+        responses = assessment.responses()
+        result = score(instrument, responses)
+        chart = assessment_results(
+            assessment, instrument, responses, links=section_page_links(assessment)
+        ).chart
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -167,6 +172,7 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
             "assessment": assessment,
             "instrument": instrument,
             "result": result,
+            "chart": chart,
             "sections": review_sections(instrument, answers, comments),
             "general_comments": [c for c in comments if c.is_general],
             "entries": history_entries(instrument, assessment.events.select_related("user")),

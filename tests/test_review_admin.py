@@ -100,6 +100,8 @@ def test_the_review_page_shows_answers_citations_figures_and_history(client, sub
     assert "High" in html
     assert f"¶ {QUESTION.paragraphs[0]}" in html
     assert "Risk index" in html
+    assert "<svg" in html
+    assert "<title" in html
     assert "Submitted for review" in html
     assert "Return for revision" in html
     assert "/assessments/XA/2026/" in html
