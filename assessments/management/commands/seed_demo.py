@@ -10,6 +10,7 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandParser
@@ -94,7 +95,7 @@ class Command(BaseCommand):
             self.style.SUCCESS("Demo data ready (fictional States: Arcadia XA, Borealis XB).")
         )
         self.stdout.write(
-            f"Log in at http://127.0.0.1:8000/accounts/login/ with password: {password}"
+            f"Log in at {settings.SITE_URL}/accounts/login/ with password: {password}"
         )
         for (
             username,
