@@ -27,18 +27,22 @@ MULTILINE_NOTE = "First line of evidence.\nSecond line of evidence."
 CITED_SENTENCE = "A past history of atrocity crimes was repeatedly cited as a risk factor"
 
 
+def unsaved_arcadia_draft(*, pk: int, revision: int) -> Assessment:
+    return Assessment(
+        pk=pk,
+        country=Country(name="Arcadia", code="XA"),
+        cycle=2025,
+        status=Assessment.Status.DRAFT,
+        revision=revision,
+        instrument_version=CURRENT_VERSION,
+    )
+
+
 @pytest.fixture(scope="module")
 def demo_pdf():
     """Arcadia's demo answers in a draft, with a hostile note, a multi-line note, a "Don't
     know" and the past-atrocity follow-ups hidden by skip logic; every URL asked recorded."""
-    assessment = Assessment(
-        pk=101,
-        country=Country(name="Arcadia", code="XA"),
-        cycle=2025,
-        status=Assessment.Status.DRAFT,
-        revision=7,
-        instrument_version=CURRENT_VERSION,
-    )
+    assessment = unsaved_arcadia_draft(pk=101, revision=7)
     responses = demo_responses()
     responses["risk.denial_of_rights"] = Response("high", HOSTILE_NOTE)
     responses["risk.armed_conflict"] = Response("dont_know", MULTILINE_NOTE)
@@ -174,6 +178,34 @@ def test_a_submitted_assessment_is_still_marked_draft_and_an_accepted_one_is_not
     assert not any("DRAFT" in page for page in pages)
     assert "Accepted" in pages[0]
     assert "Page 1 of" in pages[0]
+
+
+# Notes in each of the UN's six languages: Chinese needs a font of its own (DejaVu Sans has none).
+UN_LANGUAGES_NOTE = (
+    "国家人权委员会记录了312起歧视投诉。 "
+    "سجلت اللجنة 312 شكوى. "
+    "Комиссия зарегистрировала 312 жалоб. "
+    "La commission a reçu 312 plaintes ; la comisión recibió 312 quejas."
+)
+
+
+def test_notes_in_every_un_language_are_drawn_with_real_glyphs(caplog) -> None:
+    assessment = unsaved_arcadia_draft(pk=102, revision=1)
+    question = mini_instrument().sections[0].questions[0]
+    responses = {question.key: Response("yes", UN_LANGUAGES_NOTE)}
+    with (
+        mock.patch.object(reports, "get_instrument", return_value=mini_instrument()),
+        caplog.at_level("WARNING", logger="weasyprint"),
+    ):
+        pdf = reports.render_assessment_pdf(assessment, responses, language="en")
+    missing = [record.getMessage() for record in caplog.records if ".notdef" in record.getMessage()]
+    assert not missing, (
+        "glyphs missing from the report's fonts (Debian: apt-get install fonts-wqy-microhei): "
+        f"{missing[:3]}"
+    )
+    text = "".join(" ".join(pages_text(pdf)).split())
+    assert "国家人权委员会记录了312起歧视投诉。" in text
+    assert "Комиссиязарегистрировала312жалоб." in text
 
 
 def test_the_blank_questionnaire_has_every_question_and_no_answers(blank_pdf) -> None:
