@@ -2,8 +2,10 @@
 
 An assessment's report is rendered once per (assessment, revision, language) and kept through
 Django's default storage under `reports/`, a prefix that is never served by URL: every write
-moves the revision on (services.py), so a stored file is never stale, and the views check
-access before handing one out. The blank questionnaire is kept per (version, language).
+moves the revision on (services.py), and the layout version (a digest of the templates, the
+stylesheet and the code that make the documents) changes with any deploy that changes them, so
+a stored file is never stale; the views check access before handing one out. The blank
+questionnaire is kept per (version, language, layout).
 
 Safety: the only resources the renderer may load are the app's own static files. The document
 is given a base URL that cannot resolve (`.invalid` is reserved), and `fetch_static` answers
@@ -13,10 +15,13 @@ network, no file:, no data:. What users typed reaches the templates autoescaped.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import mimetypes
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import version as package_version
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -254,13 +259,32 @@ def report_language(language: str | None = None) -> str:
         return settings.LANGUAGE_CODE
 
 
+@functools.cache
+def layout_version() -> str:
+    """A digest of everything besides the data that shapes a stored document: the print
+    templates, the stylesheet, the modules that build them, the translations and WeasyPrint."""
+    here = Path(__file__).resolve().parent
+    sources = [
+        *sorted((Path(settings.BASE_DIR) / "templates" / "reports").glob("*.html")),
+        Path(finders.find("css/report.css")),
+        *(here / module for module in ("reports.py", "results.py", "charts.py")),
+        *sorted(mo for folder in settings.LOCALE_PATHS for mo in Path(folder).glob("**/*.mo")),
+    ]
+    digest = hashlib.sha256(package_version("weasyprint").encode())
+    for source in sources:
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def report_storage_name(assessment: Assessment, language: str) -> str:
-    return f"{STORAGE_PREFIX}/{assessment.pk}/r{assessment.revision}-{language}.pdf"
+    revision = assessment.revision
+    return f"{STORAGE_PREFIX}/{assessment.pk}/r{revision}-{language}-{layout_version()}.pdf"
 
 
 def questionnaire_storage_name(version: str, language: str) -> str:
     safe = re.sub(r"[^A-Za-z0-9.-]+", "_", version)
-    return f"{STORAGE_PREFIX}/questionnaires/{safe}-{language}.pdf"
+    return f"{STORAGE_PREFIX}/questionnaires/{safe}-{language}-{layout_version()}.pdf"
 
 
 def report_filename(assessment: Assessment) -> str:
@@ -279,7 +303,7 @@ def assessment_report(assessment: Assessment, *, language: str | None = None) ->
     name = report_storage_name(assessment, language)
     file, rendered = _stored(name, lambda: render_assessment_pdf(assessment, language=language))
     if rendered:
-        _forget_older_revisions(name)
+        _forget_other_copies(name)
     return file
 
 
@@ -303,19 +327,21 @@ def _stored(name: str, render: Callable[[], bytes]) -> tuple[File, bool]:
     return ContentFile(data, name=Path(name).name), True
 
 
-REVISION_FILE = re.compile(r"r(\d+)-[A-Za-z-]+\.pdf")
+STORED_REPORT = re.compile(r"r(\d+)-.+\.pdf")
 
 
-def _forget_older_revisions(name: str) -> None:
-    """Delete the reports of the same assessment's earlier revisions: they are never asked
-    for again, since a download always asks for the current one."""
+def _forget_other_copies(name: str) -> None:
+    """Delete the same assessment's stored reports that will never be asked for again: those
+    of earlier revisions, since a download always asks for the current one, and those of
+    another layout, made before a deploy."""
     folder, current = name.rsplit("/", 1)
-    revision = int(REVISION_FILE.fullmatch(current).group(1))
+    revision = int(STORED_REPORT.fullmatch(current).group(1))
+    layout = f"-{layout_version()}.pdf"
     try:
         _, files = default_storage.listdir(folder)
     except (OSError, NotImplementedError):
         return
     for file in files:
-        match = REVISION_FILE.fullmatch(file)
-        if match and int(match.group(1)) < revision:
+        match = STORED_REPORT.fullmatch(file)
+        if match and (int(match.group(1)) < revision or not file.endswith(layout)):
             default_storage.delete(f"{folder}/{file}")

@@ -66,8 +66,35 @@ def test_the_same_revision_is_rendered_once_and_kept_privately(client, world, me
     client.force_login(world.viewer)
     assert body(client.get(URL)) == FAKE_PDF
     assert render.call_count == 1
-    stored = media / "reports" / str(world.assessment.pk) / "r1-en.pdf"
+    stored = media / "reports" / str(world.assessment.pk) / f"r1-en-{reports.layout_version()}.pdf"
     assert stored.read_bytes() == FAKE_PDF
+
+
+def test_a_copy_stored_before_the_report_changed_is_rendered_again_and_replaced(
+    client, world, media, render
+) -> None:
+    client.force_login(world.editor)
+    with mock.patch.object(reports, "layout_version", return_value="0123456789"):
+        body(client.get(URL))
+    assert body(client.get(URL)) == FAKE_PDF
+    assert render.call_count == 2
+    folder = media / "reports" / str(world.assessment.pk)
+    assert [p.name for p in folder.iterdir()] == [f"r1-en-{reports.layout_version()}.pdf"]
+
+
+def test_the_layout_version_follows_the_report_templates(settings, tmp_path) -> None:
+    templates = tmp_path / "templates" / "reports"
+    templates.mkdir(parents=True)
+    (templates / "base.html").write_text("one layout")
+    settings.BASE_DIR = tmp_path
+    try:
+        reports.layout_version.cache_clear()
+        first = reports.layout_version()
+        (templates / "base.html").write_text("another layout")
+        reports.layout_version.cache_clear()
+        assert reports.layout_version() != first
+    finally:
+        reports.layout_version.cache_clear()
 
 
 def test_a_save_moves_the_revision_on_and_the_report_is_rendered_again(
@@ -88,7 +115,7 @@ def test_a_save_moves_the_revision_on_and_the_report_is_rendered_again(
     assert render.call_count == 2
     # The earlier revision's file is never asked for again, so it is not kept.
     folder = media / "reports" / str(world.assessment.pk)
-    assert sorted(p.name for p in folder.iterdir()) == ["r2-en.pdf"]
+    assert sorted(p.name for p in folder.iterdir()) == [f"r2-en-{reports.layout_version()}.pdf"]
 
 
 def test_each_language_has_its_own_copy(client, world, render) -> None:
