@@ -251,12 +251,26 @@ def render_questionnaire_pdf(instrument: Instrument, *, language: str | None = N
 
 
 def report_language(language: str | None = None) -> str:
-    """The language to render in: the one asked for (or active), if the app offers it."""
+    """The language to render in: the one asked for (or active), if the app offers it and has
+    been translated into it; English, which it is written in, otherwise. An untranslated report
+    would be English text with Django's own words in the other language, and for Arabic set
+    right to left, punctuation at the wrong ends: not a document to send anyone."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     try:
-        return translation.get_supported_language_variant(language)
+        language = translation.get_supported_language_variant(language)
     except LookupError:
         return settings.LANGUAGE_CODE
+    if language == settings.LANGUAGE_CODE or _translated_into(language):
+        return language
+    return settings.LANGUAGE_CODE
+
+
+def _translated_into(language: str) -> bool:
+    locale = translation.to_locale(language)
+    return any(
+        (Path(folder) / locale / "LC_MESSAGES" / "django.mo").is_file()
+        for folder in settings.LOCALE_PATHS
+    )
 
 
 @functools.cache

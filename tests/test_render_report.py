@@ -41,6 +41,17 @@ def test_it_writes_the_blank_questionnaire(_, tmp_path) -> None:
     assert output.read_bytes().startswith(b"%PDF")
 
 
+@small_in_command
+def test_a_language_not_yet_translated_into_is_rendered_in_english_and_said(_, tmp_path) -> None:
+    output, err = tmp_path / "blank.pdf", StringIO()
+    with mock.patch.object(reports, "render_questionnaire_pdf", return_value=b"%PDF") as blank:
+        call_command(
+            "render_report", "--blank", "--language", "ar", "--output", str(output), stderr=err
+        )
+    assert blank.call_args.kwargs["language"] == "en"
+    assert "not translated into 'ar' yet: the PDF is in 'en'" in err.getvalue()
+
+
 @pytest.mark.django_db
 def test_an_unknown_assessment_is_an_error(tmp_path) -> None:
     with pytest.raises(CommandError, match="No assessment has id 999"):

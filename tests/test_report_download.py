@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from unittest import mock
 
 import pytest
@@ -118,12 +119,39 @@ def test_a_save_moves_the_revision_on_and_the_report_is_rendered_again(
     assert sorted(p.name for p in folder.iterdir()) == [f"r2-en-{reports.layout_version()}.pdf"]
 
 
-def test_each_language_has_its_own_copy(client, world, render) -> None:
+@pytest.fixture
+def french_catalog(settings, tmp_path):
+    """The app translated into French: a compiled catalog (with no messages) in LOCALE_PATHS."""
+    folder = tmp_path / "locale" / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    # A GNU .mo file with no entries: magic, revision, count, and three empty tables' offsets.
+    (folder / "django.mo").write_bytes(struct.pack("<7I", 0x950412DE, 0, 0, 28, 28, 0, 28))
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+
+
+def test_each_language_the_app_is_translated_into_has_its_own_copy(
+    client, world, render, french_catalog
+) -> None:
     client.force_login(world.editor)
     body(client.get(URL))
     client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
     body(client.get(URL))
     assert [call.kwargs["language"] for call in render.call_args_list] == ["en", "fr"]
+
+
+def test_a_language_the_app_is_not_yet_translated_into_gets_the_english_report(
+    client, world, media, render
+) -> None:
+    # Otherwise the report is English text with Django's own words in Arabic, set right to left.
+    client.force_login(world.editor)
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    body(client.get(URL))
+    with mock.patch.object(reports, "render_questionnaire_pdf", return_value=FAKE_PDF) as blank:
+        body(client.get(f"/questionnaire/{CURRENT_VERSION}.pdf"))
+    assert [call.kwargs["language"] for call in render.call_args_list] == ["en"]
+    assert blank.call_args.kwargs["language"] == "en"
+    folder = media / "reports" / str(world.assessment.pk)
+    assert [p.name for p in folder.iterdir()] == [f"r1-en-{reports.layout_version()}.pdf"]
 
 
 def test_the_overview_and_results_pages_link_to_it(client, world, render) -> None:

@@ -52,6 +52,12 @@ class Command(BaseCommand):
             raise CommandError(
                 "Give either an assessment id or --blank (for the blank questionnaire)."
             )
+        rendered_in = reports.report_language(language)
+        if rendered_in != language:
+            self.stderr.write(
+                f"The app is not translated into {language!r} yet: the PDF is in {rendered_in!r}."
+            )
+            language = rendered_in
         if blank:
             if version not in available_versions():
                 raise CommandError(
