@@ -8,6 +8,7 @@ existence is not disclosed.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
@@ -62,6 +63,14 @@ def get_assessment_for(user: User, *, code: str, cycle: int) -> Assessment:
         return visible_assessments(user).get(country__code=code, cycle=cycle)
     except Assessment.DoesNotExist:
         raise Http404("No such assessment.") from None
+
+
+def get_editable_assessment_for(user: User, *, code: str, cycle: int) -> Assessment:
+    """For a write: another country's assessment is a 404, one the user may only read a 403."""
+    assessment = get_assessment_for(user, code=code, cycle=cycle)
+    if not can_edit(user, assessment):
+        raise PermissionDenied
+    return assessment
 
 
 def can_edit(user: User, assessment: Assessment) -> bool:

@@ -30,7 +30,7 @@ from assessments.models import (
 )
 from assessments.presenters import history_entries, review_sections
 from assessments.results import assessment_results, section_page_links
-from assessments.scoring import Result, score
+from assessments.scoring import overall_progress
 
 admin.site.site_header = gettext_lazy("R2P Assess — secretariat")
 admin.site.site_title = gettext_lazy("R2P Assess")
@@ -76,16 +76,8 @@ class ReturnForm(forms.Form):
 
 @admin.register(Assessment)
 class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = (
-        "country",
-        "cycle",
-        "status",
-        "submitted_at",
-        "days_waiting",
-        "progress",
-        "risk_index",
-        "coverage",
-    )
+    # No figure that compares countries: the queue is a work list, never a league table.
+    list_display = ("country", "cycle", "status", "submitted_at", "days_waiting", "progress")
     list_filter = ("status", "cycle", "country")
     search_fields = ("country__name", "country__code")
     list_select_related = ("country",)
@@ -101,7 +93,9 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
             .prefetch_related(
                 Prefetch(
                     "answers",
-                    queryset=Answer.objects.only("assessment_id", "question_key", "value", "note"),
+                    queryset=Answer.objects.only(
+                        "assessment_id", "question_key", "value", "note", "keep_out_of_report"
+                    ),
                 )
             )
         )
@@ -115,11 +109,6 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
         )
         return [waiting.asc(), "submitted_at", "country__name", "-cycle"]
 
-    def _result(self, obj: Assessment) -> Result:
-        if not hasattr(obj, "_r2p_result"):
-            obj._r2p_result = score(get_instrument(obj.instrument_version), obj.responses())
-        return obj._r2p_result
-
     @admin.display(description=gettext_lazy("days waiting"))
     def days_waiting(self, obj: Assessment) -> int | str:
         if obj.status != Assessment.Status.SUBMITTED or obj.submitted_at is None:
@@ -128,18 +117,8 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("answered"))
     def progress(self, obj: Assessment) -> str:
-        progress = self._result(obj).progress
+        progress = overall_progress(get_instrument(obj.instrument_version), obj.responses())
         return f"{progress.answered}/{progress.total}"
-
-    @admin.display(description=gettext_lazy("risk index"))
-    def risk_index(self, obj: Assessment) -> str:
-        value = self._result(obj).risk_index
-        return "—" if value is None else f"{value:g}"
-
-    @admin.display(description=gettext_lazy("coverage"))
-    def coverage(self, obj: Assessment) -> str:
-        value = self._result(obj).coverage
-        return "—" if value is None else f"{value:g}"
 
     def get_urls(self):
         def post(view):
@@ -160,19 +139,16 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
         instrument = get_instrument(assessment.instrument_version)
         answers = {a.question_key: a for a in assessment.answers.select_related("updated_by")}
         comments = list(assessment.comments.select_related("author", "replied_by"))
-        responses = assessment.responses()
-        result = score(instrument, responses)
-        chart = assessment_results(
-            assessment, instrument, responses, links=section_page_links(assessment)
-        ).chart
+        results = assessment_results(
+            assessment, instrument, assessment.responses(), links=section_page_links(assessment)
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Review: %(assessment)s") % {"assessment": assessment},
             "assessment": assessment,
             "instrument": instrument,
-            "result": result,
-            "chart": chart,
+            "results": results,
             "sections": review_sections(instrument, answers, comments),
             "general_comments": [c for c in comments if c.is_general],
             "entries": history_entries(instrument, assessment.events.select_related("user")),

@@ -10,22 +10,48 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from assessments.instrument import Section, get_instrument
-from assessments.models import Country
+from assessments.instrument import NOT_PRIORITY, TEXT, Section, get_instrument
+from assessments.models import Assessment, Country
 from assessments.scoring import Response
 
 NOTE_MAX_LENGTH = 5000
 NOTE_SUFFIX = "__note"
+KEEP_OUT_SUFFIX = "__keep_out"
 
 
 def note_field_name(question_key: str) -> str:
     return f"{question_key}{NOTE_SUFFIX}"
 
 
+def keep_out_field_name(question_key: str) -> str:
+    return f"{question_key}{KEEP_OUT_SUFFIX}"
+
+
 class SectionForm(forms.Form):
     section: Section
     section_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        for question in self.section.questions:
+            note_name = note_field_name(question.key)
+            note = cleaned.get(note_name) or ""
+            if cleaned.get(question.key) == NOT_PRIORITY.value and not note.strip():
+                self.add_error(
+                    note_name,
+                    _("Say why this measure is not a priority here: the report gives the reason."),
+                )
+            words = len(note.split())
+            if question.max_words and words > question.max_words:
+                message = ngettext(
+                    "Keep it to %(max)s words: this has %(count)s.",
+                    "Keep it to %(max)s words: this has %(count)s.",
+                    words,
+                ) % {"max": question.max_words, "count": words}
+                self.add_error(note_name, message)
+        return cleaned
 
     def responses(self) -> dict[str, Response]:
         """What was typed, for the questions the request actually carried: a question the
@@ -35,14 +61,19 @@ class SectionForm(forms.Form):
             note_name = note_field_name(question.key)
             if question.key not in self.data and note_name not in self.data:
                 continue
-            value = "" if question.kind == "text" else self.cleaned_data.get(question.key, "")
-            responses[question.key] = Response(value, self.cleaned_data.get(note_name, ""))
+            value = "" if question.kind == TEXT else self.cleaned_data.get(question.key, "")
+            responses[question.key] = Response(
+                value,
+                self.cleaned_data.get(note_name, ""),
+                self.cleaned_data.get(keep_out_field_name(question.key), False),
+            )
         return responses
 
 
 @cache
 def section_form_class(version: str, section_key: str) -> type[SectionForm]:
-    section = get_instrument(version).section(section_key)
+    instrument = get_instrument(version)
+    section = instrument.section(section_key)
     fields: dict[str, object] = {"section": section}
     for question in section.questions:
         if question.kind != "text":
@@ -56,13 +87,22 @@ def section_form_class(version: str, section_key: str) -> type[SectionForm]:
                 },
             )
         fields[note_field_name(question.key)] = forms.CharField(
-            label=_("Your answer") if question.kind == "text" else _("Note (evidence, sources)"),
+            label=_("Your answer")
+            if question.kind == TEXT
+            else _("Note (evidence, sources; the reason, if not a priority)")
+            if NOT_PRIORITY in question.choices
+            else _("Note (evidence, sources)"),
             max_length=NOTE_MAX_LENGTH,
             required=False,
             widget=forms.Textarea(
                 attrs={"rows": 4 if question.kind == "text" else 2, "class": "form-control"}
             ),
         )
+        # The summary is the report's first word: it is never kept out of it.
+        if question.key != instrument.summary_key:
+            fields[keep_out_field_name(question.key)] = forms.BooleanField(
+                label=_("Keep this note out of the report"), required=False
+            )
     return type(f"SectionForm_{section_key}", (SectionForm,), fields)
 
 
@@ -85,6 +125,27 @@ class StartAssessmentForm(forms.Form):
                 _("Choose a cycle between 2013 and %(year)s.") % {"year": this_year + 1}
             )
         return cycle
+
+
+class MarkingForm(forms.Form):
+    marking = forms.ChoiceField(
+        label=_("Security marking of the report"),
+        choices=Assessment.Marking.choices,
+        help_text=_("Printed on every page of the PDF report. Your government chooses it."),
+    )
+
+
+class DismissLinkForm(forms.Form):
+    """Mark a suggested link between a risk factor and a measure as not relevant here."""
+
+    risk = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    measure = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why is this link not relevant here?"),
+        max_length=1000,
+        error_messages={"required": _("Say why this link is not relevant here.")},
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReplyForm(forms.Form):

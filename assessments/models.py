@@ -64,6 +64,12 @@ class Assessment(models.Model):
         RETURNED = "returned", _("Returned for revision")
         ACCEPTED = "accepted", _("Accepted")
 
+    class Marking(models.TextChoices):
+        # The security marking printed on every page of the report: the State's choice.
+        UNCLASSIFIED = "unclassified", _("Unclassified")
+        RESTRICTED = "restricted", _("Restricted")
+        CONFIDENTIAL = "confidential", _("Confidential")
+
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="assessments")
@@ -73,6 +79,13 @@ class Assessment(models.Model):
     instrument_version = models.CharField(_("instrument version"), max_length=50)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    marking = models.CharField(
+        _("security marking"),
+        max_length=20,
+        choices=Marking.choices,
+        default=Marking.RESTRICTED,
+        help_text=_("Printed on every page of the report."),
     )
     # Moves on with every write, so anything derived (a rendered PDF) can be keyed by it.
     revision = models.PositiveIntegerField(_("revision"), default=0)
@@ -105,7 +118,11 @@ class Assessment(models.Model):
 
     def responses(self) -> dict[str, Response]:
         """The answers as scoring reads them (uses prefetched answers when there are any)."""
-        return {a.question_key: Response(a.value, a.note) for a in self.answers.all()}
+        return {a.question_key: a.response() for a in self.answers.all()}
+
+    def dismissed_links(self) -> set[tuple[str, str]]:
+        """The suggested links marked not relevant, as scoring reads them."""
+        return {(d.risk_key, d.measure_key) for d in self.dismissals.all()}
 
 
 class Answer(models.Model):
@@ -113,6 +130,8 @@ class Answer(models.Model):
     question_key = models.CharField(_("question"), max_length=100)
     value = models.CharField(_("answer"), max_length=20, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Do no harm: the country's members (and reviewers, once submitted) still read the note.
+    keep_out_of_report = models.BooleanField(_("keep the note out of the report"), default=False)
     # The assessment's revision when this answer last changed: a section's revision is the
     # highest of its answers', which is what a concurrent save is checked against.
     revision = models.PositiveIntegerField(default=0)
@@ -133,6 +152,37 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} · {self.question_key}"
 
+    def response(self) -> Response:
+        return Response(self.value, self.note, self.keep_out_of_report)
+
+
+class DismissedLink(models.Model):
+    """A link between a risk factor and a measure, suggested by R2P Assess, that the country
+    judged not relevant for this assessment, and why. Kept, shown to reviewers, carried to the
+    next cycle; the analysis leaves it out."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="dismissals")
+    risk_key = models.CharField(_("risk factor"), max_length=100)
+    measure_key = models.CharField(_("measure"), max_length=100)
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("marked"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["risk_key", "measure_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "risk_key", "measure_key"], name="one_dismissal_per_link"
+            )
+        ]
+        verbose_name = _("link marked not relevant")
+        verbose_name_plural = _("links marked not relevant")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.risk_key} → {self.measure_key}"
+
 
 class AssessmentEvent(models.Model):
     """The record of what happened to an assessment: written once, never changed."""
@@ -145,6 +195,9 @@ class AssessmentEvent(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         COMMENTED = "commented", _("Review comment")
         REPLIED = "replied", _("Reply to a review comment")
+        LINK_DISMISSED = "link_dismissed", _("Suggested link marked not relevant")
+        LINK_RESTORED = "link_restored", _("Suggested link restored")
+        MARKING_SET = "marking_set", _("Security marking chosen")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     user = models.ForeignKey(

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.forms import BoundField, Form
 
 from assessments import access
-from assessments.forms import note_field_name
+from assessments.forms import keep_out_field_name, note_field_name
 from assessments.instrument import Instrument, Question, Section, get_instrument
 from assessments.models import Answer, Assessment, AssessmentEvent, Country, ReviewComment
 from assessments.scoring import Progress, Responses, overall_progress
@@ -41,7 +41,9 @@ def dashboard_rows(user: AbstractBaseUser, *, cycle: int) -> list[CountryRow]:
         .prefetch_related(
             Prefetch(
                 "answers",
-                queryset=Answer.objects.only("assessment_id", "question_key", "value", "note"),
+                queryset=Answer.objects.only(
+                    "assessment_id", "question_key", "value", "note", "keep_out_of_report"
+                ),
             )
         )
     )
@@ -89,6 +91,7 @@ class QuestionRow:
     question: Question
     field: BoundField | None
     note: BoundField
+    keep_out: BoundField | None  # None where the note can't be kept out (the summary)
     saved: Answer | None
     visible: bool
     theirs: Answer | None = None
@@ -128,6 +131,9 @@ def question_rows(
                 question=question,
                 field=form[question.key] if question.kind != "text" else None,
                 note=form[note_field_name(question.key)],
+                keep_out=form[keep_out_field_name(question.key)]
+                if keep_out_field_name(question.key) in form.fields
+                else None,
                 saved=answers.get(question.key),
                 visible=instrument.is_visible(question, values),
                 theirs=theirs,
@@ -149,6 +155,14 @@ class HistoryEntry:
     section: Section | None
     changes: dict[str, dict[str, object]]
     since: datetime | None = None
+    # The risk factor and measure of a suggested link marked not relevant, or restored.
+    link: tuple[Question, Question] | None = None
+
+    @property
+    def marking(self) -> str:
+        """A marking event's new marking, in words."""
+        new = self.event.detail.get("new", "")
+        return Assessment.Marking(new).label if new in Assessment.Marking.values else ""
 
     def continues(self, event: AssessmentEvent) -> bool:
         """Whether `event` (older than this entry) belongs to the same run of saves."""
@@ -173,7 +187,7 @@ def history_entries(
             section = None
             if event.kind == AssessmentEvent.Kind.ANSWERS_SAVED:
                 section = _known(instrument.section, event.detail.get("section", ""))
-            entry = HistoryEntry(event, section, {})
+            entry = HistoryEntry(event, section, {}, link=_link(instrument, event.detail))
             entries.append(entry)
         # Older events come later: their "old" wins, the newer "new" stays.
         for change in event.detail.get("changes", []):
@@ -182,8 +196,16 @@ def history_entries(
                 continue
             shown = entry.changes.setdefault(
                 question.key,
-                {"question": question, "value_changed": False, "new": "", "note_changed": False},
+                {
+                    "question": question,
+                    "value_changed": False,
+                    "new": "",
+                    "note_changed": False,
+                    "kept_out": None,
+                },
             )
+            if "keep_out_of_report" in change and shown["kept_out"] is None:
+                shown["kept_out"] = change["keep_out_of_report"]  # the newest wins
             if "new" in change:
                 if not shown["value_changed"]:
                     shown["new"] = label_of(question, change["new"])
@@ -191,6 +213,12 @@ def history_entries(
                 shown["old"] = label_of(question, change["old"])
             shown["note_changed"] = shown["note_changed"] or change.get("note_changed", False)
     return entries
+
+
+def _link(instrument: Instrument, detail: Mapping) -> tuple[Question, Question] | None:
+    risk = _known(instrument.question, detail.get("risk", ""))
+    measure = _known(instrument.question, detail.get("measure", ""))
+    return (risk, measure) if risk and measure else None
 
 
 def _known(lookup, key: str):

@@ -40,6 +40,8 @@ from assessments.results import (
     Citation,
     answer_label,
     assessment_results,
+    change_rows,
+    citations,
     question_numbers,
 )
 from assessments.scoring import EMPTY, Responses
@@ -74,9 +76,14 @@ def fetch_static(url: str) -> object:
     return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime_type})
 
 
+# "¶ 7" is one word to the reader: never "¶" at a line's end and "7" on the next.
+PILCROW_SPACE = re.compile(r"¶ (?=\d)")
+
+
 def html_to_pdf(html: str, *, page_css: str = "") -> bytes:
     from weasyprint import CSS, HTML  # imported here: slow to load, and only renders need it
 
+    html = PILCROW_SPACE.sub("¶\u00a0", html)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetch_static)
     stylesheets = [CSS(string=page_css, url_fetcher=fetch_static)] if page_css else []
     # PDF/UA: a tagged PDF with its language and title, so that screen readers can read it.
@@ -96,8 +103,9 @@ def css_string(text: str) -> str:
 PAGE_PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
 
 
-def margin_css(*, head: str, draft: str | None) -> str:
-    """The running head, the draft mark and "Page X of Y", in the reader's language.
+def margin_css(*, head: str, draft: str | None, marking: str | None = None) -> str:
+    """The running head, the security marking, the draft mark and "Page X of Y", in the
+    reader's language.
 
     Plain strings in the page margins, rather than running elements: WeasyPrint lays those
     out again on every page, which cost a sixth of the render time."""
@@ -107,10 +115,12 @@ def margin_css(*, head: str, draft: str | None) -> str:
         for index, part in enumerate(PAGE_PLACEHOLDER.split(_("Page %(page)s of %(pages)s")))
         if part
     )
-    rules = [f"@top-left {{ content: {css_string(head)}; }}"]
+    rules = [f"@bottom-left {{ content: {css_string(head)}; }}"]
+    if marking:
+        rules.append(f"@top-center {{ content: {css_string(marking)}; }}")
     if draft:
         rules.append(f"@top-right {{ content: {css_string(draft)}; }}")
-    rules.append(f"@bottom-center {{ content: {footer}; }}")
+    rules.append(f"@bottom-right {{ content: {footer}; }}")
     return "@page { " + " ".join(rules) + " }"
 
 
@@ -123,7 +133,7 @@ class QuestionRow:
     number: str
     asked: bool  # False when skip logic leaves it out, given the answers
     answer: str  # the chosen answer in words ("" for a text question)
-    note: str
+    note: str  # "" when the country keeps it out of the report
     citations: tuple[Citation, ...]
     condition: str  # when it is asked only on a condition, which
 
@@ -152,13 +162,16 @@ def chapters(instrument: Instrument, responses: Responses) -> tuple[Chapter, ...
                     answer=""
                     if question.kind == "text"
                     else answer_label(question, response.value),
-                    note=response.note,
-                    citations=tuple(Citation(n, f"#para-{n}") for n in question.paragraphs),
+                    # Kept out of the report at the country's request; the summary opens it.
+                    note=""
+                    if response.keep_out_of_report or question.key == instrument.summary_key
+                    else response.note,
+                    citations=citations(question, IN_DOCUMENT),
                     condition=_condition(instrument, question, numbers),
                 )
             )
-        citations = tuple(Citation(n, f"#para-{n}") for n in section.paragraphs)
-        found.append(Chapter(position, section, tuple(rows), citations))
+        cited = tuple(Citation(n, f"#para-{n}") for n in section.paragraphs)
+        found.append(Chapter(position, section, tuple(rows), cited))
     return tuple(found)
 
 
@@ -202,20 +215,39 @@ def assessment_document(
         names = {"country": assessment.country.name, "cycle": assessment.cycle}
         title = _("%(country)s — %(cycle)s self-assessment") % names
         draft = assessment.status != Assessment.Status.ACCEPTED
-        results = assessment_results(
-            assessment, instrument, responses, links=IN_DOCUMENT, full_labels=False
-        )
+        previous = previous_cycle(assessment)
+        marking = assessment.get_marking_display().upper()
         context = {
             **_common(instrument, language, title),
             "assessment": assessment,
             "draft": draft,
-            "results": results,
+            "marking": marking,
+            "results": assessment_results(assessment, instrument, responses, links=IN_DOCUMENT),
+            "previous": previous,
+            "changes": change_rows(instrument, previous, responses, links=IN_DOCUMENT),
             "chapters": chapters(instrument, responses),
         }
         return Printable(
             html=render_to_string("reports/assessment.html", context),
-            page_css=margin_css(head=title, draft=_("DRAFT — not yet accepted") if draft else None),
+            page_css=margin_css(
+                head=title,
+                draft=_("DRAFT — not yet accepted") if draft else None,
+                marking=marking,
+            ),
         )
+
+
+def previous_cycle(assessment: Assessment) -> Assessment | None:
+    """The country's latest earlier assessment, which the report compares this one with (none
+    for an assessment that is not stored, which `bench` renders in a process of its own)."""
+    if assessment.pk is None:
+        return None
+    return (
+        Assessment.objects.filter(country_id=assessment.country_id, cycle__lt=assessment.cycle)
+        .prefetch_related("answers")
+        .order_by("-cycle")
+        .first()
+    )
 
 
 def questionnaire_document(instrument: Instrument, *, language: str | None = None) -> Printable:
@@ -276,12 +308,15 @@ def _translated_into(language: str) -> bool:
 @functools.cache
 def layout_version() -> str:
     """A digest of everything besides the data that shapes a stored document: the print
-    templates, the stylesheet, the modules that build them, the translations and WeasyPrint."""
+    templates, the stylesheet, the modules that build and score them, the instruments, the
+    translations and WeasyPrint."""
     here = Path(__file__).resolve().parent
     sources = [
         *sorted((Path(settings.BASE_DIR) / "templates" / "reports").glob("*.html")),
         Path(finders.find("css/report.css")),
-        *(here / module for module in ("reports.py", "results.py", "charts.py")),
+        *(here / module for module in ("reports.py", "results.py", "charts.py", "scoring.py")),
+        *sorted((here / "instrument").glob("*.py")),
+        *sorted((here / "instruments").glob("*.toml")),
         *sorted(mo for folder in settings.LOCALE_PATHS for mo in Path(folder).glob("**/*.mo")),
     ]
     digest = hashlib.sha256(package_version("weasyprint").encode())
@@ -292,8 +327,13 @@ def layout_version() -> str:
 
 
 def report_storage_name(assessment: Assessment, language: str) -> str:
+    """Named by what the report is made of: the assessment's revision and that of the earlier
+    cycle it is compared with (which can still change while it is a draft)."""
     revision = assessment.revision
-    return f"{STORAGE_PREFIX}/{assessment.pk}/r{revision}-{language}-{layout_version()}.pdf"
+    previous = previous_cycle(assessment)
+    compared = f"{previous.pk}.{previous.revision}" if previous else "0"
+    name = f"r{revision}-{compared}-{language}-{layout_version()}.pdf"
+    return f"{STORAGE_PREFIX}/{assessment.pk}/{name}"
 
 
 def questionnaire_storage_name(version: str, language: str) -> str:
@@ -341,15 +381,17 @@ def _stored(name: str, render: Callable[[], bytes]) -> tuple[File, bool]:
     return ContentFile(data, name=Path(name).name), True
 
 
-STORED_REPORT = re.compile(r"r(\d+)-.+\.pdf")
+STORED_REPORT = re.compile(r"r(\d+)-[\d.]+-.+\.pdf")
 
 
 def _forget_other_copies(name: str) -> None:
     """Delete the same assessment's stored reports that will never be asked for again: those
-    of earlier revisions, since a download always asks for the current one, and those of
-    another layout, made before a deploy."""
+    of earlier revisions, since a download always asks for the current one, those compared
+    with another state of the earlier cycle, and those of another layout, made before a
+    deploy. Copies of this revision in other languages stay."""
     folder, current = name.rsplit("/", 1)
-    revision = int(STORED_REPORT.fullmatch(current).group(1))
+    kept = STORED_REPORT.fullmatch(current)
+    compared = current.split("-")[1]
     layout = f"-{layout_version()}.pdf"
     try:
         _, files = default_storage.listdir(folder)
@@ -357,5 +399,8 @@ def _forget_other_copies(name: str) -> None:
         return
     for file in files:
         match = STORED_REPORT.fullmatch(file)
-        if match and (int(match.group(1)) < revision or not file.endswith(layout)):
+        if match is None or file == current:
+            continue
+        stale = int(match.group(1)) < int(kept.group(1)) or not file.endswith(layout)
+        if stale or file.split("-")[1] != compared:
             default_storage.delete(f"{folder}/{file}")

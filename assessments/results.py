@@ -1,5 +1,6 @@
-"""What the results page and the PDF report show, shaped once from the instrument and the
-answers (scoring.py computes; this module only puts the figures in the instrument's words).
+"""What the results page, the review page and the PDF report show, shaped once from the
+instrument and the answers: scoring.py computes, this module puts the findings in words
+(FINDINGS.md's words: a profile, never an index; "not observed", never "absent").
 
 Links are the caller's: the results page points at the section pages, the PDF at its own
 chapters, so both pass a `Links` that says where a question and a paragraph live.
@@ -7,32 +8,40 @@ chapters, so both pass a `Links` that says where a question and a paragraph live
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from assessments import access
 from assessments.charts import Bar, risk_profile_svg
-from assessments.instrument import RISK, SCALES, Instrument, Question
+from assessments.findings import (
+    CHART_SCALE,
+    Count,
+    measure_counts,
+    no_risk_caveat,
+    profile_line,
+)
+from assessments.instrument import Instrument, Question
 from assessments.models import Assessment
 from assessments.scoring import (
-    DONT_KNOW,
-    RISK_WEIGHTS,
-    Gap,
-    MeasureStatus,
+    EMPTY,
+    RISK_LEVELS,
+    Consideration,
+    Rating,
     Responses,
     Result,
     SectionResult,
+    carried,
     changes,
     score,
 )
 
-RISK_SCALE = tuple(RISK_WEIGHTS)  # not present, low, moderate, high: the chart's steps
-TOP_GAPS = 5  # how many priority gaps the PDF's executive summary names
+EXCERPT_CHARS = 240  # of a factor's evidence, in the profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +77,7 @@ IN_DOCUMENT = Links(question=lambda q: f"#q-{q.key}", paragraph=lambda q, n: f"#
 class Citation:
     number: int
     href: str
+    phrase: str = ""  # the summary's own words for who said it, where the instrument gives them
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,28 +89,48 @@ class QuestionRef:
     href: str
     label: str  # its answer (or status, or level) in words
     citations: tuple[Citation, ...]
+    note: str = ""
+    keep_out_of_report: bool = False
+
+    @property
+    def excerpt(self) -> str:
+        short = Truncator(self.note).chars(EXCERPT_CHARS)
+        if short == self.note or " " not in short[-40:]:
+            return short
+        return short[: short.rindex(" ")].rstrip(",;:") + "…"  # at a word's end
 
 
 @dataclass(frozen=True, slots=True)
-class GapRow:
+class DismissedRef:
+    """A suggested link the country marked not relevant for this assessment, and why."""
+
+    risk: QuestionRef
+    measure: QuestionRef
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsiderationRow:
     risk: QuestionRef
     level: str
     weak: tuple[QuestionRef, ...]
     unknown: tuple[QuestionRef, ...]
+    set_aside: tuple[QuestionRef, ...]
     citations: tuple[Citation, ...]  # the risk's and its listed measures'
 
 
 @dataclass(frozen=True, slots=True)
-class Recommendation:
-    """A measure that is weak or of unknown status in at least one priority gap."""
+class MeasureToConsider:
+    """A measure that is weak, or of unknown status, and linked to a risk rated moderate or
+    high: once, with every such risk."""
 
     measure: QuestionRef
     weak: bool  # False: its status is not known
-    risks: tuple[QuestionRef, ...]  # the gaps it would help close, most urgent first
+    risks: tuple[QuestionRef, ...]
 
     @property
-    def risk_numbers(self) -> str:
-        return ", ".join(risk.number for risk in self.risks)
+    def risk_titles(self) -> str:
+        return "; ".join(f"{risk.number} {risk.question.title}" for risk in self.risks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,26 +149,46 @@ class ChangeRow:
 @dataclass(frozen=True, slots=True)
 class Results:
     result: Result
+    summary: str | None  # the focal point's summary; None when the instrument has none
     chart: SafeString
-    risks: tuple[QuestionRef, ...]
-    sections: tuple[SectionRow, ...]
-    priority_gaps: tuple[GapRow, ...]
+    profile_line: str
+    no_risk_caveat: str  # when no factor is rated above "not observed"
+    factors: tuple[QuestionRef, ...]
+    measure_counts: tuple[Count, ...]
+    set_aside: tuple[QuestionRef, ...]  # judged not a priority, or not applicable: note = reason
+    considerations: tuple[ConsiderationRow, ...]
     information_gaps: tuple[QuestionRef, ...]
+    sections: tuple[SectionRow, ...]
+    dismissed: tuple[DismissedRef, ...]  # every link marked not relevant, whatever the level
 
     @property
-    def top_gaps(self) -> tuple[GapRow, ...]:
-        return self.priority_gaps[:TOP_GAPS]
+    def measures_line(self) -> str:
+        return "; ".join(f"{c.count} {c.label}" for c in self.measure_counts) + "."
 
     @property
-    def recommendations(self) -> tuple[Recommendation, ...]:
-        """Each measure named by a priority gap, once, in the order of the most urgent gap
-        that names it: what to strengthen (or find out about) first."""
+    def indicative(self) -> float | None:
+        return self.result.measures.indicative
+
+    @property
+    def indicative_caveat(self) -> str:
+        measures = self.result.measures
+        return _(
+            "Indicative, for this assessment only: the focal point's own ratings of %(rated)s "
+            "of %(asked)s measures. It does not measure risk or predict anything. It cannot be "
+            "compared with any other State's figure and is not a ranking. No society is immune "
+            "to the risk of atrocity crimes (¶ 4)."
+        ) % {"rated": len(measures.rated), "asked": len(measures.measures)}
+
+    @property
+    def to_consider(self) -> tuple[MeasureToConsider, ...]:
+        """Each measure the considerations name, once, in the order they first name it."""
         found: dict[str, tuple[QuestionRef, bool, list[QuestionRef]]] = {}
-        for gap in self.priority_gaps:
-            for measure, weak in [(m, True) for m in gap.weak] + [(m, False) for m in gap.unknown]:
-                found.setdefault(measure.question.key, (measure, weak, []))[2].append(gap.risk)
+        for row in self.considerations:
+            for measure, weak in [(m, True) for m in row.weak] + [(m, False) for m in row.unknown]:
+                found.setdefault(measure.question.key, (measure, weak, []))[2].append(row.risk)
         return tuple(
-            Recommendation(measure, weak, tuple(risks)) for measure, weak, risks in found.values()
+            MeasureToConsider(measure, weak, tuple(risks))
+            for measure, weak, risks in found.values()
         )
 
 
@@ -160,38 +210,57 @@ def answer_label(question: Question, value: str | None) -> str:
         return _("Not answered")  # a stored value the instrument does not offer
 
 
+def citations(question: Question, links: Links) -> tuple[Citation, ...]:
+    return tuple(
+        Citation(n, links.paragraph(question, n), question.phrase_for(n))
+        for n in question.paragraphs
+    )
+
+
 class _Shaper:
-    def __init__(self, instrument: Instrument, links: Links) -> None:
+    def __init__(self, instrument: Instrument, responses: Responses, links: Links) -> None:
         self.links = links
+        self.responses = responses
         self.numbers = question_numbers(instrument)
 
-    def citations(self, question: Question, numbers: tuple[int, ...]) -> tuple[Citation, ...]:
-        return tuple(Citation(n, self.links.paragraph(question, n)) for n in numbers)
-
     def ref(self, question: Question, value: str | None) -> QuestionRef:
+        response = self.responses.get(question.key, EMPTY)
         return QuestionRef(
             question=question,
             number=self.numbers[question.key],
             href=self.links.question(question),
             label=answer_label(question, value),
-            citations=self.citations(question, question.paragraphs),
+            citations=citations(question, self.links),
+            note=response.note.strip(),
+            keep_out_of_report=response.keep_out_of_report,
         )
 
-    def measure(self, status: MeasureStatus) -> QuestionRef:
-        return self.ref(status.question, status.status)
+    def rating(self, rating: Rating) -> QuestionRef:
+        return self.ref(rating.question, rating.value)
 
-    def gap(self, gap: Gap) -> GapRow:
-        # A gap's citations are the risk's and its measures': each links to where it is asked.
-        owner = {n: gap.risk for n in gap.risk.paragraphs}
-        for status in gap.weak + gap.unknown:
-            for n in status.question.paragraphs:
-                owner.setdefault(n, status.question)
-        return GapRow(
-            risk=self.ref(gap.risk, gap.level),
-            level=gap.level,
-            weak=tuple(self.measure(m) for m in gap.weak),
-            unknown=tuple(self.measure(m) for m in gap.unknown),
-            citations=tuple(Citation(n, self.links.paragraph(owner[n], n)) for n in gap.paragraphs),
+    def dismissed(
+        self, risk: Question, measure: Question, reasons: Mapping[tuple[str, str], str]
+    ) -> DismissedRef:
+        return DismissedRef(
+            self.ref(risk, None), self.ref(measure, None), reasons[(risk.key, measure.key)]
+        )
+
+    def consideration(self, row: Consideration) -> ConsiderationRow:
+        # Its citations are the risk's and its measures': each links to where it is asked.
+        owner = {n: row.risk for n in row.risk.paragraphs}
+        for rating in row.weak + row.unknown:
+            for n in rating.question.paragraphs:
+                owner.setdefault(n, rating.question)
+        return ConsiderationRow(
+            risk=self.ref(row.risk, row.level),
+            level=row.level,
+            weak=tuple(self.rating(m) for m in row.weak),
+            unknown=tuple(self.rating(m) for m in row.unknown),
+            set_aside=tuple(self.rating(m) for m in row.set_aside),
+            citations=tuple(
+                Citation(n, self.links.paragraph(owner[n], n), owner[n].phrase_for(n))
+                for n in row.paragraphs
+            ),
         )
 
 
@@ -202,77 +271,83 @@ def build_results(
     links: Links,
     chart_title: str,
     chart_id: str = "risk-profile",
-    full_labels: bool = True,
+    dismissals: Mapping[tuple[str, str], str] | None = None,
 ) -> Results:
-    result = score(instrument, responses)
-    shaper = _Shaper(instrument, links)
-    risks = tuple(shaper.ref(r.question, r.level) for r in result.risk_levels)
+    dismissals = dismissals or {}
+    result = score(instrument, responses, dismissed=dismissals.keys())
+    shaper = _Shaper(instrument, responses, links)
+    factors = tuple(shaper.rating(f) for f in result.profile.factors)
+    # In questionnaire order: by risk, then as the risk lists its measures.
+    order = {
+        (q.key, m): (index, q.mitigated_by.index(m))
+        for index, q in enumerate(instrument.questions)
+        for m in q.mitigated_by
+    }
+    summary = None
+    if instrument.summary_question is not None:
+        summary = responses.get(instrument.summary_key, EMPTY).note.strip()
     return Results(
         result=result,
-        chart=risk_chart(
-            result, risks, title=chart_title, chart_id=chart_id, full_labels=full_labels
-        ),
-        risks=risks,
+        summary=summary,
+        chart=risk_chart(result, factors, title=chart_title, chart_id=chart_id),
+        profile_line=profile_line(result.profile, shaper.numbers),
+        no_risk_caveat=no_risk_caveat(result.profile),
+        factors=factors,
+        measure_counts=measure_counts(result),
+        set_aside=tuple(shaper.rating(m) for m in result.measures.set_aside),
+        considerations=tuple(shaper.consideration(c) for c in result.considerations),
+        information_gaps=tuple(shaper.rating(g) for g in result.information_gaps),
         sections=tuple(SectionRow(n, s) for n, s in enumerate(result.sections, start=1)),
-        priority_gaps=tuple(shaper.gap(gap) for gap in result.priority_gaps),
-        information_gaps=tuple(shaper.ref(q, DONT_KNOW) for q in result.information_gaps),
+        dismissed=tuple(
+            shaper.dismissed(instrument.question(risk), instrument.question(measure), dismissals)
+            for risk, measure in sorted(dismissals.keys() & order.keys(), key=order.get)
+        ),
     )
 
 
 def assessment_results(
-    assessment: Assessment,
-    instrument: Instrument,
-    responses: Responses,
-    *,
-    links: Links,
-    full_labels: bool = True,
+    assessment: Assessment, instrument: Instrument, responses: Responses, *, links: Links
 ) -> Results:
     """The results of one assessment, its chart titled with the country and cycle."""
     title = _("Risk profile: %(country)s, %(cycle)s") % {
         "country": assessment.country.name,
         "cycle": assessment.cycle,
     }
+    stored = assessment.dismissals.all() if assessment.pk else ()
+    dismissals = {(d.risk_key, d.measure_key): d.reason for d in stored}
     return build_results(
-        instrument, responses, links=links, chart_title=title, full_labels=full_labels
+        instrument, responses, links=links, chart_title=title, dismissals=dismissals
     )
 
 
 def risk_chart(
-    result: Result,
-    risks: tuple[QuestionRef, ...],
-    *,
-    title: str,
-    chart_id: str,
-    full_labels: bool = True,
+    result: Result, factors: tuple[QuestionRef, ...], *, title: str, chart_id: str
 ) -> SafeString:
-    """The risk profile. Without `full_labels` the bars are labelled by question number only
-    (the PDF: WeasyPrint draws SVG text a letter at a time, so long labels cost a lot)."""
-    levels = [r.level for r in result.risk_levels]
-    counts = {level: levels.count(level) for level in (*RISK_SCALE, DONT_KNOW)}
-    counts[None] = levels.count(None)
+    """The risk profile: a bar per factor, labelled with its number and short title."""
+    profile = result.profile
     desc = _(
-        "The level of each of the %(total)s risk factors asked, on a scale from not present to "
-        "high: %(high)s high, %(moderate)s moderate, %(low)s low, %(not_present)s not present, "
-        "%(dont_know)s don't know, %(unanswered)s not answered."
+        "The level of each of the %(total)s risk factors asked, on a scale from not observed "
+        "(on the evidence available) to high: %(high)s high, %(moderate)s moderate, %(low)s "
+        "low, %(not_present)s not observed, %(unknown)s unknown (“Don't know” or not answered)."
     ) % {
-        "total": len(levels),
-        "high": counts["high"],
-        "moderate": counts["moderate"],
-        "low": counts["low"],
-        "not_present": counts["not_present"],
-        "dont_know": counts[DONT_KNOW],
-        "unanswered": counts[None],
+        "total": len(profile.factors),
+        "high": len(profile.at("high")),
+        "moderate": len(profile.at("moderate")),
+        "low": len(profile.at("low")),
+        "not_present": len(profile.at("not_present")),
+        "unknown": len(profile.not_rated),
     }
     bars = [
         Bar(
-            label=f"{ref.number} {ref.question.text}" if full_labels else ref.number,
-            level=RISK_SCALE.index(level.level) if level.level in RISK_SCALE else None,
-            level_label=ref.label,
+            label=f"{ref.number} {ref.question.title}",
+            level=RISK_LEVELS.index(rating.value) if rating.is_rated else None,
+            level_label=str(CHART_SCALE[RISK_LEVELS.index(rating.value)])
+            if rating.is_rated
+            else ref.label,
         )
-        for level, ref in zip(result.risk_levels, risks, strict=True)
+        for rating, ref in zip(profile.factors, factors, strict=True)
     ]
-    names = {choice.value: str(choice.label) for choice in SCALES[RISK]}
-    scale = [names[value] for value in RISK_SCALE]
+    scale = [str(name) for name in CHART_SCALE]
     return risk_profile_svg(bars, title=title, desc=desc, scale=scale, chart_id=chart_id)
 
 
@@ -288,14 +363,18 @@ def previous_assessment(user: AbstractBaseUser, assessment: Assessment) -> Asses
 
 
 def change_rows(
-    instrument: Instrument, before: Responses, after: Responses, *, links: Links
+    instrument: Instrument, previous: Assessment | None, responses: Responses, *, links: Links
 ) -> tuple[ChangeRow, ...]:
-    shaper = _Shaper(instrument, links)
+    """The ratings that changed since `previous` (which may be on an earlier version)."""
+    if previous is None:
+        return ()
+    before = carried(instrument, previous.instrument_version, previous.responses())
+    shaper = _Shaper(instrument, responses, links)
     return tuple(
         ChangeRow(
             question=shaper.ref(change.question, change.after),
             before=answer_label(change.question, change.before),
             after=answer_label(change.question, change.after),
         )
-        for change in changes(instrument, before, after)
+        for change in changes(instrument, before, responses)
     )

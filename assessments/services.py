@@ -20,12 +20,13 @@ from assessments.models import (
     Assessment,
     AssessmentEvent,
     Country,
+    DismissedLink,
     Membership,
     ReviewComment,
 )
-from assessments.scoring import Response
+from assessments.scoring import EMPTY, Response
 
-ANSWER_FIELDS = ["value", "note", "revision", "updated_by", "updated_at"]
+ANSWER_FIELDS = ["value", "note", "keep_out_of_report", "revision", "updated_by", "updated_at"]
 
 
 class AssessmentLocked(Exception):
@@ -48,6 +49,13 @@ def _lock(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().get(pk=assessment.pk)
 
 
+def _editable(assessment: Assessment) -> Assessment:
+    locked = _lock(assessment)
+    if not locked.is_editable:
+        raise AssessmentLocked(locked.get_status_display())
+    return locked
+
+
 def _touch(assessment: Assessment, *, user: AbstractBaseUser, **fields: object) -> None:
     assessment.revision += 1
     assessment.updated_by = user
@@ -58,10 +66,16 @@ def _touch(assessment: Assessment, *, user: AbstractBaseUser, **fields: object) 
 
 @transaction.atomic
 def start_assessment(
-    *, country: Country, cycle: int, user: AbstractBaseUser, from_previous: bool = False
+    *,
+    country: Country,
+    cycle: int,
+    user: AbstractBaseUser,
+    from_previous: bool = False,
+    instrument_version: str = CURRENT_VERSION,
 ) -> Assessment:
-    """Open the country's assessment for `cycle`, optionally carrying over the answers and
-    notes of its latest earlier cycle (those the current instrument still asks)."""
+    """Open the country's assessment for `cycle`, optionally carrying over from its latest
+    earlier cycle the answers, notes and links marked not relevant of the questions whose
+    meaning is unchanged (the instrument's carry-over, when that cycle used another version)."""
     if Assessment.objects.filter(country=country, cycle=cycle).exists():
         raise ValidationError(
             _("%(country)s already has a %(cycle)s assessment.")
@@ -70,40 +84,55 @@ def start_assessment(
     assessment = Assessment(
         country=country,
         cycle=cycle,
-        instrument_version=CURRENT_VERSION,
+        instrument_version=instrument_version,
         created_by=user,
         updated_by=user,
         revision=1,
     )
     assessment.full_clean()
     assessment.save()
-    detail: dict[str, object] = {"instrument_version": CURRENT_VERSION}
+    detail: dict[str, object] = {"instrument_version": instrument_version}
     previous = (
         Assessment.objects.filter(country=country, cycle__lt=cycle).order_by("-cycle").first()
         if from_previous
         else None
     )
     if previous is not None:
-        instrument = get_instrument(CURRENT_VERSION)
+        instrument = get_instrument(instrument_version)
+        keys = instrument.keys_from(previous.instrument_version)
         copies = []
-        for answer in previous.answers.all():
-            try:
-                question = instrument.question(answer.question_key)
-            except KeyError:
-                continue  # no longer asked
-            value = answer.value if answer.value in question.choice_values else ""
+        for answer in previous.answers.filter(question_key__in=keys):
+            question = instrument.question(keys[answer.question_key])
             copies.append(
                 Answer(
                     assessment=assessment,
-                    question_key=answer.question_key,
-                    value=value,
+                    question_key=question.key,
+                    # A choice the question no longer offers is not carried; its note is.
+                    value=answer.value if answer.value in question.choice_values else "",
                     note=answer.note,
+                    keep_out_of_report=answer.keep_out_of_report,
                     revision=1,
                     updated_by=user,
                 )
             )
         Answer.objects.bulk_create(copies)
-        detail.update(from_cycle=previous.cycle, copied=len(copies))
+        dismissals = [
+            DismissedLink(
+                assessment=assessment,
+                risk_key=keys[d.risk_key],
+                measure_key=keys[d.measure_key],
+                reason=d.reason,
+                created_by=d.created_by,
+            )
+            for d in previous.dismissals.all()
+            if d.risk_key in keys
+            and d.measure_key in keys
+            and keys[d.measure_key] in instrument.question(keys[d.risk_key]).mitigated_by
+        ]
+        DismissedLink.objects.bulk_create(dismissals)
+        detail.update(
+            from_cycle=previous.cycle, copied=len(copies), links_not_relevant=len(dismissals)
+        )
     AssessmentEvent.objects.create(
         assessment=assessment, user=user, kind=AssessmentEvent.Kind.CREATED, detail=detail
     )
@@ -125,9 +154,7 @@ def save_answers(
     has saved an answer of this section since, nothing is written and SectionConflict says
     what they saved. The writer's own saves since (an autosave racing a click) never conflict.
     """
-    locked = _lock(assessment)
-    if not locked.is_editable:
-        raise AssessmentLocked(locked.get_status_display())
+    locked = _editable(assessment)
     section = get_instrument(locked.instrument_version).section(section_key)
     keys = [question.key for question in section.questions]
     current = {a.question_key: a for a in locked.answers.filter(question_key__in=keys)}
@@ -145,16 +172,17 @@ def save_answers(
         if key not in responses:
             continue
         new = responses[key]
-        old = current.get(key)
-        old_value, old_note = (old.value, old.note) if old else ("", "")
-        if (old_value, old_note) == (new.value, new.note):
+        old = current[key].response() if key in current else EMPTY
+        if old == new:
             continue
         change: dict[str, object] = {"question": key}
-        if old_value != new.value:
-            change.update(old=old_value, new=new.value)
-        if old_note != new.note:
+        if old.value != new.value:
+            change.update(old=old.value, new=new.value)
+        if old.note != new.note:
             # Notes can be long and sensitive: the record says that one changed, not how.
             change["note_changed"] = True
+        if old.keep_out_of_report != new.keep_out_of_report:
+            change["keep_out_of_report"] = new.keep_out_of_report
         changes.append(change)
         rows.append(
             Answer(
@@ -162,6 +190,7 @@ def save_answers(
                 question_key=key,
                 value=new.value,
                 note=new.note,
+                keep_out_of_report=new.keep_out_of_report,
                 revision=new_revision,
                 updated_by=user,
             )
@@ -188,10 +217,18 @@ def save_answers(
 
 @transaction.atomic
 def submit(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
-    """Send a draft (or a returned assessment) for review; its answers are then locked."""
-    locked = _lock(assessment)
-    if not locked.is_editable:
-        raise AssessmentLocked(locked.get_status_display())
+    """Send a draft (or a returned assessment) for review; its answers are then locked. The
+    focal point's summary, where the instrument has one, is written first: it is the report's
+    first word."""
+    locked = _editable(assessment)
+    summary = get_instrument(locked.instrument_version).summary_question
+    if summary is not None:
+        written = locked.answers.filter(question_key=summary.key).values_list("note", flat=True)
+        if not "".join(written).strip():
+            raise ValidationError(
+                _("Write the focal point's summary before submitting: it opens the report."),
+                code="no_summary",
+            )
     previous_status = locked.status
     _touch(locked, user=user, status=Assessment.Status.SUBMITTED, submitted_at=timezone.now())
     AssessmentEvent.objects.create(
@@ -267,9 +304,7 @@ def reply_to_comment(
     *, comment: ReviewComment, user: AbstractBaseUser, reply: str, resolved: bool
 ) -> ReviewComment:
     """The country's answer to a reviewer's comment, and whether it is now dealt with."""
-    locked = _lock(comment.assessment)
-    if not locked.is_editable:
-        raise AssessmentLocked(locked.get_status_display())
+    locked = _editable(comment.assessment)
     comment.reply = reply.strip()
     comment.replied_by = user
     comment.replied_at = timezone.now()
@@ -283,6 +318,73 @@ def reply_to_comment(
         detail={"comment": comment.pk, "question": comment.question_key, "resolved": resolved},
     )
     return comment
+
+
+@transaction.atomic
+def dismiss_link(
+    *, assessment: Assessment, risk_key: str, measure_key: str, reason: str, user: AbstractBaseUser
+) -> DismissedLink:
+    """Mark a link that R2P Assess suggests between a risk factor and a measure as not
+    relevant for this assessment. The reason is kept and shown to reviewers."""
+    if not reason.strip():
+        raise ValidationError(_("Say why this link is not relevant here."), code="no_reason")
+    locked = _editable(assessment)
+    risk = get_instrument(locked.instrument_version).question(risk_key)  # KeyError if unknown
+    if measure_key not in risk.mitigated_by:
+        raise KeyError(measure_key)
+    dismissal, _created = DismissedLink.objects.update_or_create(
+        assessment=locked,
+        risk_key=risk_key,
+        measure_key=measure_key,
+        defaults={"reason": reason.strip(), "created_by": user},
+    )
+    _touch(locked, user=user)
+    AssessmentEvent.objects.create(
+        assessment=locked,
+        user=user,
+        kind=AssessmentEvent.Kind.LINK_DISMISSED,
+        detail={"risk": risk_key, "measure": measure_key},
+    )
+    return dismissal
+
+
+@transaction.atomic
+def restore_link(
+    *, assessment: Assessment, risk_key: str, measure_key: str, user: AbstractBaseUser
+) -> None:
+    """Bring a link marked not relevant back into the analysis."""
+    locked = _editable(assessment)
+    deleted, _count = DismissedLink.objects.filter(
+        assessment=locked, risk_key=risk_key, measure_key=measure_key
+    ).delete()
+    if not deleted:
+        return  # already restored, in another tab: nothing to record
+    _touch(locked, user=user)
+    AssessmentEvent.objects.create(
+        assessment=locked,
+        user=user,
+        kind=AssessmentEvent.Kind.LINK_RESTORED,
+        detail={"risk": risk_key, "measure": measure_key},
+    )
+
+
+@transaction.atomic
+def set_marking(*, assessment: Assessment, marking: str, user: AbstractBaseUser) -> Assessment:
+    """The security marking the State chooses for its report."""
+    locked = _editable(assessment)
+    if marking not in Assessment.Marking.values:
+        raise ValidationError(_("Choose one of the markings offered."), code="invalid_marking")
+    if locked.marking == marking:
+        return locked
+    previous = locked.marking
+    _touch(locked, user=user, marking=marking)
+    AssessmentEvent.objects.create(
+        assessment=locked,
+        user=user,
+        kind=AssessmentEvent.Kind.MARKING_SET,
+        detail={"old": previous, "new": marking},
+    )
+    return locked
 
 
 @transaction.atomic

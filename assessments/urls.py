@@ -13,6 +13,9 @@ urlpatterns = [
     path("<str:code>/<int:cycle>/submit/", views.submit, name="submit"),
     path("<str:code>/<int:cycle>/history/", views.history, name="history"),
     path("<str:code>/<int:cycle>/results/", views.results, name="results"),
+    path("<str:code>/<int:cycle>/marking/", views.marking, name="marking"),
+    path("<str:code>/<int:cycle>/links/dismiss/", views.dismiss_link, name="dismiss_link"),
+    path("<str:code>/<int:cycle>/links/restore/", views.restore_link, name="restore_link"),
     path("<str:code>/<int:cycle>/report.pdf", views.report, name="report"),
     path("<str:code>/<int:cycle>/comments/<int:pk>/", views.comment, name="comment"),
 ]

@@ -4,8 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
-from assessments.instrument import CURRENT_VERSION
-from assessments.models import Assessment, Country, Membership
+from assessments.instrument import CURRENT_VERSION, get_instrument
+from assessments.models import Answer, Assessment, Country, Membership
 
 # ISO 3166 user-assigned codes only: tests, like the demo, never name a real State.
 USER_ASSIGNED_CODES = [f"X{letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"] + [
@@ -51,3 +51,12 @@ class AssessmentFactory(DjangoModelFactory):
     cycle = 2026
     instrument_version = CURRENT_VERSION
     revision = 1
+
+
+def write_summary(assessment: Assessment, text: str = "Our overall judgement, in brief.") -> None:
+    """The focal point's summary, which submitting needs where the instrument has one."""
+    summary = get_instrument(assessment.instrument_version).summary_question
+    if summary is not None:
+        Answer.objects.update_or_create(
+            assessment=assessment, question_key=summary.key, defaults={"note": text}
+        )

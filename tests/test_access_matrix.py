@@ -15,12 +15,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from assessments import services
 from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.scoring import Response
+from tests.factories import write_summary
 
 ROLES = ("anonymous", "other", "viewer", "editor", "reviewer")
 ARCADIA_SECRET = "ARCADIA-SECRET-NOTE"
 BOREALIS_SECRET = "BOREALIS-SECRET-NOTE"
 SECTION = get_instrument(CURRENT_VERSION).sections[0]
 QUESTION = next(q for q in SECTION.questions if q.kind == "risk")
+# A link R2P Assess suggests (the risk lists the measure among those that reduce it).
+LINK = {"risk": "risk.singling_out", "measure": "measure.early_warning"}
 
 LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"
@@ -68,7 +71,24 @@ MATRIX = {
     "assessments:start": signed_in(405, 403),
     "assessments:overview": member_view(200, 405),
     "assessments:section": member_view(200, 200, viewer=(200, 403)),
+    # The summary is written (see `objects`): the editor's POST submits.
     "assessments:submit": member_view(200, 302, viewer=(403, 403)) | {"reviewer": (403, 403)},
+    # Writes of the country's editors only, while editable: reviewers never edit.
+    "assessments:marking": expect(
+        anonymous=(LOGIN, LOGIN),
+        other=(405, 404),
+        viewer=(405, 403),
+        editor=(405, 302),
+        reviewer=(405, 403),
+    ),
+    "assessments:dismiss_link": member_view(200, 302, viewer=(403, 403)) | {"reviewer": (403, 403)},
+    "assessments:restore_link": expect(
+        anonymous=(LOGIN, LOGIN),
+        other=(405, 404),
+        viewer=(405, 403),
+        editor=(405, 302),
+        reviewer=(405, 403),
+    ),
     "assessments:history": member_view(200, 405),
     "assessments:results": member_view(200, 405),
     "assessments:report": member_view(200, 405),
@@ -101,6 +121,14 @@ MATRIX = {
     "admin:assessments_assessmentevent_add": ADMIN_ONLY | {"reviewer": (403, 403)},
     "admin:assessments_assessmentevent_delete": ADMIN_ONLY | {"reviewer": (403, 403)},
     "admin:assessments_country_invite": ADMIN_ONLY | {"reviewer": (403, 403)},
+}
+
+
+# What a browser sends to these URLs (GET query, POST data); the others get none.
+REQUESTS = {
+    "assessments:marking": ({}, {"marking": "confidential"}),
+    "assessments:dismiss_link": (LINK, {**LINK, "reason": "No early-warning system here."}),
+    "assessments:restore_link": ({}, LINK),
 }
 
 
@@ -144,6 +172,15 @@ def objects(world):
             user=world.editor if assessment == world.assessment else world.other_editor,
             expected_revision=0,
         )
+    # Submitting needs the summary; restoring needs a link marked not relevant.
+    write_summary(world.assessment)
+    services.dismiss_link(
+        assessment=world.assessment,
+        risk_key=LINK["risk"],
+        measure_key=LINK["measure"],
+        reason="Covered elsewhere.",
+        user=world.editor,
+    )
     comment = services.add_comment(
         assessment=world.assessment, user=world.reviewer, question_key=QUESTION.key, text="Why?"
     )
@@ -224,14 +261,15 @@ def test_access(client, world, objects, name: str, pattern: str) -> None:
     if not url:
         pytest.skip(f"{pattern} takes arguments this matrix does not fill")
     failures = []
+    query, data = REQUESTS.get(name, ({}, {}))
     for role in ROLES:
         get_expected, post_expected = expectations(name)[role]
-        for method, expected in (("get", get_expected), ("post", post_expected)):
+        for method, expected, sent in (("get", get_expected, query), ("post", post_expected, data)):
             client.logout()
             user = user_for(role, world)
             if user is not None:
                 client.force_login(user)
-            response = getattr(client, method)(url)
+            response = getattr(client, method)(url, sent)
             body = b"".join(response) if response.streaming else response.content
             if not check(response, expected):
                 where = response.get("Location", "")

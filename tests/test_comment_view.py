@@ -5,6 +5,7 @@ import pytest
 from assessments import services
 from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.models import Assessment, AssessmentEvent
+from tests.factories import write_summary
 
 QUESTION = next(q for q in get_instrument(CURRENT_VERSION).questions if q.kind == "risk")
 
@@ -12,6 +13,7 @@ QUESTION = next(q for q in get_instrument(CURRENT_VERSION).questions if q.kind =
 @pytest.fixture
 def returned(world):
     """Arcadia 2026, submitted, commented on one question, returned with a general comment."""
+    write_summary(world.assessment)
     services.submit(assessment=world.assessment, user=world.editor)
     comment = services.add_comment(
         assessment=world.assessment,
@@ -97,3 +99,21 @@ def test_a_comment_of_another_assessment_is_not_found(client, returned) -> None:
     )
     client.force_login(returned.editor)
     assert client.get(f"/assessments/XA/2026/comments/{other.pk}/").status_code == 404
+
+
+def test_a_comment_on_the_summary_shows_it_and_leads_back_to_it(client, returned) -> None:
+    summary = get_instrument(CURRENT_VERSION).summary_question
+    comment = services.add_comment(
+        assessment=returned.assessment,
+        user=returned.reviewer,
+        question_key=summary.key,
+        text="Say who was consulted.",
+    )
+    client.force_login(returned.editor)
+    html = client.get(f"/assessments/XA/2026/comments/{comment.pk}/").content.decode()
+    assert "Our overall judgement, in brief." in html
+    assert "Say who was consulted." in html
+    back = f"/assessments/XA/2026/sections/{summary.section_key}/#q-{summary.key}"
+    assert f'href="{back}"' in html
+    response = client.post(f"/assessments/XA/2026/comments/{comment.pk}/", {"reply": "Done."})
+    assert response["Location"] == back

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from assessments import services
 from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.models import Answer, Assessment, AssessmentEvent
@@ -117,3 +120,59 @@ def test_start_needs_login_and_post(client, world) -> None:
     assert client.post("/assessments/start/", {}).status_code == 302
     client.force_login(world.editor)
     assert client.get("/assessments/start/").status_code == 405
+
+
+def test_start_from_a_cycle_on_the_first_instrument_carries_what_means_the_same(
+    client, world
+) -> None:
+    Assessment.objects.filter(pk=world.assessment.pk).update(instrument_version="2013-summary/v1")
+    for key, value in (("risk.armed_conflict", "high"), ("risk.targeting_of_groups", "low")):
+        Answer.objects.create(
+            assessment=world.assessment, question_key=key, value=value, note=f"On {key}"
+        )
+    client.force_login(world.editor)
+    client.post(
+        "/assessments/start/",
+        {"country": world.arcadia.pk, "cycle": 2027, "from_previous": "on"},
+    )
+    new = Assessment.objects.get(country=world.arcadia, cycle=2027)
+    assert new.instrument_version == CURRENT_VERSION
+    assert list(new.answers.values_list("question_key", "value", "note")) == [
+        ("risk.armed_conflict", "high", "On risk.armed_conflict")
+    ]
+    html = client.get("/assessments/XA/2027/history/").content.decode()
+    assert "Started from the 2026 answers (1 carried over)." in html
+
+
+def test_each_assessment_shows_progress_on_its_own_instrument(client, world) -> None:
+    v1 = get_instrument("2013-summary/v1")
+    earlier = Assessment.objects.create(
+        country=world.arcadia, cycle=2025, instrument_version=v1.version
+    )
+    question = next(q for q in v1.questions if q.kind == "risk")
+    Answer.objects.create(assessment=earlier, question_key=question.key, value="low")
+    client.force_login(world.editor)
+    html = client.get("/").content.decode()
+    assert f"1 of {overall_progress(v1, earlier.responses()).total} answered" in html
+    assert f"0 of {overall_progress(INSTRUMENT, {}).total} answered" in html
+
+
+def test_the_dashboard_uses_a_constant_number_of_queries(client, world) -> None:
+    client.force_login(world.editor)
+    client.get("/")  # the first request after login also renews the session
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=world.assessment,
+            question_key=q.key,
+            value=q.choice_values[0] if q.choice_values else "",
+            note="Evidence",
+        )
+        for q in INSTRUMENT.questions
+    )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/")
+    total = overall_progress(INSTRUMENT, {}).total
+    assert f"{total} of {total} answered" in response.content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)

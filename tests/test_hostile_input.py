@@ -15,12 +15,31 @@ from hypothesis import strategies as st
 from assessments import services
 from assessments.forms import NOTE_MAX_LENGTH
 from assessments.instrument import CURRENT_VERSION, get_instrument
-from assessments.models import Answer, AssessmentEvent, ReviewComment
+from assessments.models import Answer, Assessment, AssessmentEvent, DismissedLink, ReviewComment
 
 INSTRUMENT = get_instrument(CURRENT_VERSION)
 SECTION = INSTRUMENT.sections[0]
 KEYS = [q.key for q in SECTION.questions]
-FIELD_NAMES = [*KEYS, *(f"{key}__note" for key in KEYS), "section_revision", "save_continue"]
+# The risks, a section of measures ("Not a priority here" needs its reason) and the summary
+# (300 words at most, never kept out of the report).
+SUMMARY = INSTRUMENT.summary_question
+MEASURES = INSTRUMENT.section(INSTRUMENT.question("measure.nhri").section_key)
+SECTIONS = [SECTION, MEASURES, INSTRUMENT.section(SUMMARY.section_key)]
+ALL_KEYS = [q.key for section in SECTIONS for q in section.questions]
+LINK = {"risk": "risk.singling_out", "measure": "measure.early_warning"}
+FIELD_NAMES = [
+    *ALL_KEYS,
+    *(f"{key}__note" for key in ALL_KEYS),
+    *(f"{key}__keep_out" for key in ALL_KEYS),
+    "section_revision",
+    "save_continue",
+    "marking",
+    *LINK,
+    "reason",
+]
+MARKING = "/assessments/XA/2026/marking/"
+DISMISS = "/assessments/XA/2026/links/dismiss/"
+RESTORE = "/assessments/XA/2026/links/restore/"
 
 # The fixtures (a logged-in client, the `world`) are shared by a test's examples on purpose:
 # state written by one example is what the next one attacks.
@@ -34,6 +53,10 @@ junk = st.one_of(
         lambda c, n: c * n, st.sampled_from(["a", "é", "字", "\u202e"]), st.integers(4990, 20000)
     ),
     st.sampled_from(["high", "low", "dont_know", "na", "yes", "-1", "99999999999999999999"]),
+    st.sampled_from(["not_priority", "on", "off", "true", "confidential", "RESTRICTED", "secret"]),
+    st.sampled_from([*LINK.values(), "measure.nhri", "risk.targeting_of_groups"]),
+    # Over the summary's 300 words, under the note's 5,000 characters.
+    st.integers(290, 320).map(lambda n: "word " * n),
     st.sampled_from(["<script>alert(1)</script>", "' OR 1=1 --", "\x00", "../../etc/passwd"]),
     st.integers().map(str),
 )
@@ -58,24 +81,48 @@ def as_post(data: dict) -> dict:
 
 def snapshot(assessment) -> list:
     return sorted(
-        Answer.objects.filter(assessment=assessment).values_list("question_key", "value", "note")
+        Answer.objects.filter(assessment=assessment).values_list(
+            "question_key", "value", "note", "keep_out_of_report"
+        )
     )
 
 
+def everything(assessment) -> tuple:
+    """All that the assessment's forms can write."""
+    assessment.refresh_from_db()
+    dismissals = sorted(
+        DismissedLink.objects.filter(assessment=assessment).values_list(
+            "risk_key", "measure_key", "reason"
+        )
+    )
+    return snapshot(assessment), dismissals, assessment.marking, assessment.revision
+
+
+def last(value: object) -> object:
+    """What Django reads from a field sent once or several times (the last value)."""
+    if isinstance(value, list):
+        return value[-1] if value else None
+    return value
+
+
 @hostile
-@given(data=form_data)
-def test_section_save_never_fails_and_keeps_answers_valid(client, world, data) -> None:
+@given(data=form_data, section=st.sampled_from(SECTIONS))
+def test_section_save_never_fails_and_keeps_answers_valid(client, world, data, section) -> None:
     client.force_login(world.editor)
-    url = f"/assessments/XA/2026/sections/{SECTION.key}/"
+    url = f"/assessments/XA/2026/sections/{section.key}/"
     before = snapshot(world.assessment)
     response = client.post(url, as_post(data))
     assert response.status_code < 500
     if response.status_code != 302:
         assert snapshot(world.assessment) == before
-    for key, value, note in snapshot(world.assessment):
-        assert key in KEYS
+    for key, value, note, kept_out in snapshot(world.assessment):
+        assert key in ALL_KEYS
         assert value == "" or value in INSTRUMENT.question(key).choice_values
         assert len(note) <= NOTE_MAX_LENGTH
+        assert value != "not_priority" or note.strip()
+        if key == SUMMARY.key:
+            assert len(note.split()) <= SUMMARY.max_words
+            assert not kept_out
 
 
 @hostile
@@ -89,6 +136,47 @@ def test_autosave_and_submit_never_fail(client, world, data, htmx) -> None:
     assert response.status_code < 500
     response = client.post("/assessments/XB/2026/submit/", as_post(data))
     assert response.status_code == 404
+
+
+@hostile
+@given(data=form_data)
+def test_the_marking_never_fails_and_is_always_one_offered(client, world, data) -> None:
+    client.force_login(world.editor)
+    before = everything(world.assessment)
+    posted = as_post(data)
+    response = client.post(MARKING, posted)
+    assert response.status_code == 302
+    after = everything(world.assessment)
+    assert after[2] in Assessment.Marking.values
+    wanted = last(posted.get("marking"))
+    if wanted not in Assessment.Marking.values:
+        assert after == before
+    else:
+        assert after[2] == wanted
+        assert after[:2] == before[:2]
+
+
+@hostile
+@given(data=form_data, real_link=st.booleans())
+def test_dismiss_and_restore_never_fail_nor_keep_a_bad_link(client, world, data, real_link) -> None:
+    client.force_login(world.editor)
+    posted = {**as_post(data), **(LINK if real_link else {})}
+    before = everything(world.assessment)
+    assert client.get(DISMISS, posted).status_code < 500
+    response = client.post(DISMISS, posted)
+    assert response.status_code < 500
+    if response.status_code != 302:
+        assert everything(world.assessment) == before
+    assert client.post(RESTORE, posted).status_code < 500
+    for risk, measure, reason in DismissedLink.objects.values_list(
+        "risk_key", "measure_key", "reason"
+    ):
+        assert measure in INSTRUMENT.question(risk).mitigated_by
+        assert reason == reason.strip()
+        assert 0 < len(reason) <= 1000
+    # Whatever was posted, the answers and the marking are left alone.
+    assert everything(world.assessment)[0] == before[0]
+    assert everything(world.assessment)[2] == before[2]
 
 
 @hostile
@@ -133,14 +221,25 @@ def test_login_never_fails(world, username, password, extra) -> None:
 def test_posts_without_a_csrf_token_write_nothing(world, data) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.editor)
-    before = snapshot(world.assessment), world.assessment.events.count()
+    if not DismissedLink.objects.exists():
+        services.dismiss_link(
+            assessment=world.assessment,
+            risk_key=LINK["risk"],
+            measure_key=LINK["measure"],
+            reason="Restoring it would be a write.",
+            user=world.editor,
+        )
+    before = everything(world.assessment), world.assessment.events.count()
     for url in (
         f"/assessments/XA/2026/sections/{SECTION.key}/",
         "/assessments/XA/2026/submit/",
         "/assessments/start/",
+        MARKING,
+        DISMISS,
+        RESTORE,
     ):
         assert client.post(url, as_post(data)).status_code == 403
-    assert (snapshot(world.assessment), world.assessment.events.count()) == before
+    assert (everything(world.assessment), world.assessment.events.count()) == before
 
 
 @pytest.mark.parametrize("value", [["low", "high"], "", " low ", "LOW"])

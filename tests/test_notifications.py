@@ -8,8 +8,10 @@ from django.core import mail
 from assessments import services
 from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.scoring import Response
+from tests.factories import write_summary
 
 SECRET_NOTE = "Confidential: troop movements near the border"
+SECRET_SUMMARY = "Our judgement: the northern province is the main concern"
 
 
 @pytest.fixture
@@ -22,6 +24,7 @@ def answered(world):
         user=world.editor,
         expected_revision=0,
     )
+    write_summary(world.assessment, SECRET_SUMMARY)
     return world
 
 
@@ -39,6 +42,7 @@ def test_submit_tells_the_reviewers(answered, django_capture_on_commit_callbacks
     assert f"/admin/assessments/assessment/{world.assessment.pk}/change/" in message.body
     assert message.alternatives[0][1] == "text/html"
     assert SECRET_NOTE not in bodies(message)
+    assert SECRET_SUMMARY not in bodies(message)
     assert "High" not in bodies(message)
 
 
@@ -58,6 +62,7 @@ def test_return_and_accept_tell_every_member_of_the_country(
     assert all("returned for revision" in m.subject for m in mail.outbox)
     assert all("/assessments/XA/2026/" in m.body for m in mail.outbox)
     assert all(SECRET_NOTE not in bodies(m) for m in mail.outbox)
+    assert all(SECRET_SUMMARY not in bodies(m) for m in mail.outbox)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.submit(assessment=world.assessment, user=world.editor)

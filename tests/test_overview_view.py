@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+import re
+from html import unescape
+
 from assessments import services
 from assessments.instrument import CURRENT_VERSION, get_instrument
+from assessments.models import Assessment, AssessmentEvent
 from assessments.scoring import overall_progress
+from tests.factories import write_summary
 
 INSTRUMENT = get_instrument(CURRENT_VERSION)
 URL = "/assessments/XA/2026/"
+MARKING_URL = "/assessments/XA/2026/marking/"
+
+
+def marking_state(assessment: Assessment) -> tuple[str, int, int]:
+    assessment.refresh_from_db()
+    events = assessment.events.filter(kind=AssessmentEvent.Kind.MARKING_SET).count()
+    return assessment.marking, assessment.revision, events
 
 
 def test_anonymous_is_sent_to_login(client, world) -> None:
@@ -39,11 +51,77 @@ def test_viewer_has_no_submit_link(client, world) -> None:
 
 
 def test_submitted_shows_a_status_banner(client, world) -> None:
+    write_summary(world.assessment)
     services.submit(assessment=world.assessment, user=world.editor)
     client.force_login(world.editor)
     html = client.get(URL).content.decode()
     assert "Submitted for review on" in html
     assert "/assessments/XA/2026/submit/" not in html
+
+
+def test_editor_sees_the_marking_form_with_the_current_marking(client, world) -> None:
+    client.force_login(world.editor)
+    html = client.get(URL).content.decode()
+    assert f'action="{MARKING_URL}"' in html
+    assert 'name="marking"' in html
+    for label in ("Unclassified", "Restricted", "Confidential"):
+        assert f">{label}</option>" in html
+    # Restricted until the State chooses otherwise.
+    assert re.search(r'value="restricted"\s+selected', html)
+    assert "Printed on every page of the PDF report." in html
+
+
+def test_editor_changes_the_marking(client, world) -> None:
+    _, revision, _ = marking_state(world.assessment)
+    client.force_login(world.editor)
+    response = client.post(MARKING_URL, {"marking": "confidential"})
+    assert response["Location"] == URL
+    assert marking_state(world.assessment) == ("confidential", revision + 1, 1)
+    event = world.assessment.events.get(kind=AssessmentEvent.Kind.MARKING_SET)
+    assert (event.user, event.detail) == (
+        world.editor,
+        {"old": "restricted", "new": "confidential"},
+    )
+    html = unescape(client.get(URL).content.decode())
+    assert "The report's security marking was saved." in html
+    assert re.search(r'value="confidential"\s+selected', html)
+    # Choosing the same marking again changes nothing.
+    client.post(MARKING_URL, {"marking": "confidential"})
+    assert marking_state(world.assessment) == ("confidential", revision + 1, 1)
+
+
+def test_viewer_sees_the_marking_as_text_and_cannot_change_it(client, world) -> None:
+    Assessment.objects.filter(pk=world.assessment.pk).update(marking="unclassified")
+    before = marking_state(world.assessment)
+    client.force_login(world.viewer)
+    html = client.get(URL).content.decode()
+    assert 'name="marking"' not in html
+    assert MARKING_URL not in html
+    assert re.search(r"<p class=\"mb-0\">Unclassified</p>", html)
+    assert client.post(MARKING_URL, {"marking": "confidential"}).status_code == 403
+    assert marking_state(world.assessment) == before
+
+
+def test_an_invalid_marking_is_refused_with_a_message(client, world) -> None:
+    before = marking_state(world.assessment)
+    client.force_login(world.editor)
+    for data in ({"marking": "top_secret"}, {"marking": ""}, {}, {"marking": "RESTRICTED"}):
+        response = client.post(MARKING_URL, data, follow=True)
+        assert response.status_code == 200
+        assert "Choose one of the markings offered." in response.content.decode()
+        assert marking_state(world.assessment) == before
+
+
+def test_a_submitted_assessment_keeps_its_marking(client, world) -> None:
+    write_summary(world.assessment)
+    services.submit(assessment=world.assessment, user=world.editor)
+    before = marking_state(world.assessment)
+    client.force_login(world.editor)
+    html = client.get(URL).content.decode()
+    assert 'name="marking"' not in html
+    assert "Restricted" in html
+    assert client.post(MARKING_URL, {"marking": "unclassified"}).status_code == 403
+    assert marking_state(world.assessment) == before
 
 
 def test_reviewer_sees_every_country(client, world) -> None:

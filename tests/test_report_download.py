@@ -10,6 +10,7 @@ import pytest
 from assessments import reports, services
 from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.scoring import Response
+from tests.factories import AssessmentFactory
 
 URL = "/assessments/XA/2026/report.pdf"
 FAKE_PDF = b"%PDF-1.7 fake report"
@@ -32,6 +33,16 @@ def render(media):
 
 def body(response) -> bytes:
     return b"".join(response.streaming_content)
+
+
+def stored(compared: str = "0", revision: int = 1, language: str = "en") -> str:
+    """A stored copy's name: the revision, the earlier cycle compared with ("<pk>.<revision>",
+    or "0" when there is none), the language and the layout."""
+    return f"r{revision}-{compared}-{language}-{reports.layout_version()}.pdf"
+
+
+def kept(media, assessment) -> list[str]:
+    return sorted(p.name for p in (media / "reports" / str(assessment.pk)).iterdir())
 
 
 def test_anonymous_is_sent_to_login(client, world, render) -> None:
@@ -67,8 +78,8 @@ def test_the_same_revision_is_rendered_once_and_kept_privately(client, world, me
     client.force_login(world.viewer)
     assert body(client.get(URL)) == FAKE_PDF
     assert render.call_count == 1
-    stored = media / "reports" / str(world.assessment.pk) / f"r1-en-{reports.layout_version()}.pdf"
-    assert stored.read_bytes() == FAKE_PDF
+    copy = media / "reports" / str(world.assessment.pk) / stored()
+    assert copy.read_bytes() == FAKE_PDF
 
 
 def test_a_copy_stored_before_the_report_changed_is_rendered_again_and_replaced(
@@ -79,8 +90,7 @@ def test_a_copy_stored_before_the_report_changed_is_rendered_again_and_replaced(
         body(client.get(URL))
     assert body(client.get(URL)) == FAKE_PDF
     assert render.call_count == 2
-    folder = media / "reports" / str(world.assessment.pk)
-    assert [p.name for p in folder.iterdir()] == [f"r1-en-{reports.layout_version()}.pdf"]
+    assert kept(media, world.assessment) == [stored()]
 
 
 def test_the_layout_version_follows_the_report_templates(settings, tmp_path) -> None:
@@ -115,8 +125,62 @@ def test_a_save_moves_the_revision_on_and_the_report_is_rendered_again(
     assert "r2.pdf" in response["Content-Disposition"]
     assert render.call_count == 2
     # The earlier revision's file is never asked for again, so it is not kept.
-    folder = media / "reports" / str(world.assessment.pk)
-    assert sorted(p.name for p in folder.iterdir()) == [f"r2-en-{reports.layout_version()}.pdf"]
+    assert kept(media, world.assessment) == [stored(revision=2)]
+
+
+def test_the_copy_is_named_by_the_earlier_cycle_it_is_compared_with(
+    client, world, media, render
+) -> None:
+    earlier = AssessmentFactory(country=world.arcadia, cycle=2025, revision=3)
+    AssessmentFactory(country=world.arcadia, cycle=2024, revision=5)  # not the latest earlier
+    AssessmentFactory(country=world.arcadia, cycle=2027, revision=2)  # later: not compared
+    client.force_login(world.editor)
+    body(client.get(URL))
+    body(client.get(URL))
+    assert render.call_count == 1
+    assert kept(media, world.assessment) == [stored(f"{earlier.pk}.3")]
+
+
+def test_a_change_to_the_earlier_cycle_renders_a_fresh_copy_and_forgets_the_old(
+    client, world, media, render
+) -> None:
+    # The report shows what changed since the earlier cycle, which can still change while it
+    # is a draft: this one's revision stays, but its copy is stale.
+    earlier = AssessmentFactory(country=world.arcadia, cycle=2025, revision=1)
+    client.force_login(world.editor)
+    body(client.get(URL))
+    services.save_answers(
+        assessment=earlier,
+        section_key=QUESTION.section_key,
+        responses={QUESTION.key: Response("moderate", "")},
+        user=world.editor,
+        expected_revision=0,
+    )
+    response = client.get(URL)
+    assert body(response) == FAKE_PDF
+    assert "r1.pdf" in response["Content-Disposition"]
+    assert render.call_count == 2
+    assert kept(media, world.assessment) == [stored(f"{earlier.pk}.2")]
+
+
+def test_an_earlier_cycle_started_later_renders_a_fresh_copy(client, world, media, render):
+    client.force_login(world.editor)
+    body(client.get(URL))
+    earlier = AssessmentFactory(country=world.arcadia, cycle=2025, revision=4)
+    body(client.get(URL))
+    assert render.call_count == 2
+    assert kept(media, world.assessment) == [stored(f"{earlier.pk}.4")]
+
+
+def test_a_new_marking_moves_the_revision_on_and_the_report_is_rendered_again(
+    client, world, media, render
+) -> None:
+    client.force_login(world.editor)
+    body(client.get(URL))
+    services.set_marking(assessment=world.assessment, marking="confidential", user=world.editor)
+    assert "r2.pdf" in client.get(URL)["Content-Disposition"]
+    assert render.call_count == 2
+    assert kept(media, world.assessment) == [stored(revision=2)]
 
 
 @pytest.fixture
@@ -130,13 +194,15 @@ def french_catalog(settings, tmp_path):
 
 
 def test_each_language_the_app_is_translated_into_has_its_own_copy(
-    client, world, render, french_catalog
+    client, world, media, render, french_catalog
 ) -> None:
     client.force_login(world.editor)
     body(client.get(URL))
     client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
     body(client.get(URL))
     assert [call.kwargs["language"] for call in render.call_args_list] == ["en", "fr"]
+    # Copies of the same revision in other languages are kept.
+    assert kept(media, world.assessment) == [stored(), stored(language="fr")]
 
 
 def test_a_language_the_app_is_not_yet_translated_into_gets_the_english_report(
@@ -150,8 +216,7 @@ def test_a_language_the_app_is_not_yet_translated_into_gets_the_english_report(
         body(client.get(f"/questionnaire/{CURRENT_VERSION}.pdf"))
     assert [call.kwargs["language"] for call in render.call_args_list] == ["en"]
     assert blank.call_args.kwargs["language"] == "en"
-    folder = media / "reports" / str(world.assessment.pk)
-    assert [p.name for p in folder.iterdir()] == [f"r1-en-{reports.layout_version()}.pdf"]
+    assert kept(media, world.assessment) == [stored()]
 
 
 def test_the_overview_and_results_pages_link_to_it(client, world, render) -> None:
@@ -178,12 +243,23 @@ def test_the_questionnaire_is_rendered_once_per_version_and_language(client, wor
         response = client.get(QUESTIONNAIRE_URL)
         assert body(response) == fake
         assert response["Content-Disposition"] == (
-            'attachment; filename="R2P-self-assessment-questionnaire-2013-summary-v1.pdf"'
+            'attachment; filename="R2P-self-assessment-questionnaire-2013-summary-v2.pdf"'
         )
         assert response["Cache-Control"] == "private, no-store"
         assert body(client.get("/questionnaire.pdf")) == fake
     assert render.call_count == 1
     assert render.call_args.args[0] == INSTRUMENT
+
+
+def test_the_questionnaire_of_an_earlier_version_is_still_offered(client, world, media):
+    with mock.patch.object(reports, "render_questionnaire_pdf", return_value=b"%PDF") as render:
+        client.force_login(world.editor)
+        response = client.get("/questionnaire/2013-summary/v1.pdf")
+        assert body(response) == b"%PDF"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="R2P-self-assessment-questionnaire-2013-summary-v1.pdf"'
+    )
+    assert render.call_args.args[0] == get_instrument("2013-summary/v1")
 
 
 def test_an_unknown_version_is_not_found(client, world, media) -> None:

@@ -1,15 +1,21 @@
 """The PDF report and the blank questionnaire, read back with pypdf.
 
-A render takes about a second, so each document is rendered once per module (from unsaved
-model instances where no database is needed) and every test reads the same text.
+A render takes a second or more, so each document is rendered once per module and every test
+reads the same text. Arcadia's demo (seed_demo: 2025 on v1, submitted; 2026 on v2, started from
+2025) is built once in a transaction that is rolled back after its reports are rendered.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass
+from io import StringIO
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from pypdf import PdfReader
 
 from assessments import reports, services
@@ -17,166 +23,448 @@ from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.management.commands.seed_demo import demo_responses
 from assessments.models import Assessment, Country
 from assessments.scoring import Response
-from tests.report_support import mini_instrument, pages_text
+from tests.factories import write_summary
+from tests.report_support import cut_instrument, mini_instrument, pages_text, rolled_back
 
 INSTRUMENT = get_instrument(CURRENT_VERSION)
+V1 = get_instrument("2013-summary/v1")
+TITLE = "Arcadia — 2026 self-assessment"
 DRAFT_MARK = "DRAFT — not yet accepted"
 HOSTILE_NOTE = '<img src="http://127.0.0.1:9/x"> see file:///etc/passwd and <b>bold</b>'
 MULTILINE_NOTE = "First line of evidence.\nSecond line of evidence."
+DEMO = demo_responses(2026)
+# A note the country keeps out of the report: the answer is printed, the note never.
+KEPT_OUT = "risk.denial_of_rights"
 # Paragraph 5 is cited by the risk questions; this sentence of it is quoted in the appendix.
 CITED_SENTENCE = "A past history of atrocity crimes was repeatedly cited as a risk factor"
+# What the reports said before findings a State can stand behind: a score, orders.
+FORBIDDEN = ["Risk index", "Coverage", "coverage:", "Recommended measures", "Strengthen it"]
+CONSIDER_LABEL = "Links suggested by R2P Assess; the summary makes none."
 
 
-def unsaved_arcadia_draft(*, pk: int, revision: int) -> Assessment:
-    return Assessment(
-        pk=pk,
-        country=Country(name="Arcadia", code="XA"),
-        cycle=2025,
-        status=Assessment.Status.DRAFT,
-        revision=revision,
-        instrument_version=CURRENT_VERSION,
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: list[str]  # each page's text, whitespace normalised
+    raw: str  # every page's text as extracted, line breaks kept
+    body: str  # the pages' text without their margins, in one: as a reader follows it
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.pages)
+
+
+def rendered(pdf: bytes, margins: str) -> Rendered:
+    """`margins`: what every page's margins say before "Page X of Y" (pypdf reads them after
+    the page's content), left out of `body`."""
+    # pypdf takes about as long to read a report as WeasyPrint to write it: read it once.
+    extracted = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    pages = [" ".join(text.split()) for text in extracted]
+    bodies = []
+    for number, page in enumerate(pages, start=1):
+        bodies.append(page.removesuffix(f" {margins} Page {number} of {len(pages)}"))
+    return Rendered(pdf, pages, "\n".join(extracted), " ".join(bodies))
+
+
+@dataclass(frozen=True)
+class Arcadia:
+    v2: Rendered  # 2026, every section answered from the demo file
+    v1: Rendered  # 2025, as seed_demo submits it
+    revision: int  # 2026's revision when rendered
+    asked: list[str]  # every URL the 2026 render asked for
+
+
+@pytest.fixture(scope="module")
+def arcadia(django_db_setup, django_db_blocker) -> Arcadia:
+    """seed_demo, then the rest of Arcadia's 2026 answers from its demo file (seed_demo
+    answers two sections and the summary; the rest is carried from 2025), with a note kept out
+    of the report, a hostile note and a multi-line note; every URL the render asks recorded."""
+    with django_db_blocker.unblock(), rolled_back():
+        call_command("seed_demo", stdout=StringIO())
+        focal = get_user_model().objects.get(username="focal")
+        draft = Assessment.objects.select_related("country").get(country__code="XA", cycle=2026)
+        responses = dict(DEMO)
+        kept = responses[KEPT_OUT]
+        responses[KEPT_OUT] = Response(kept.value, kept.note, keep_out_of_report=True)
+        responses["measure.judiciary"] = Response(DEMO["measure.judiciary"].value, HOSTILE_NOTE)
+        responses["measure.nhri"] = Response(DEMO["measure.nhri"].value, MULTILINE_NOTE)
+        for section in INSTRUMENT.sections:
+            services.save_answers(
+                assessment=draft,
+                section_key=section.key,
+                responses={q.key: responses[q.key] for q in section.questions},
+                user=focal,
+                expected_revision=draft.revision,
+            )
+        draft = Assessment.objects.select_related("country").get(pk=draft.pk)
+        asked: list[str] = []
+
+        def recording_fetcher(url: str) -> object:
+            asked.append(url)
+            return fetch(url)
+
+        fetch = reports.fetch_static
+        with mock.patch.object(reports, "fetch_static", recording_fetcher):
+            v2 = rendered(
+                reports.render_assessment_pdf(draft, language="en"),
+                f"RESTRICTED {DRAFT_MARK} {TITLE}",
+            )
+        submitted = Assessment.objects.select_related("country").get(country__code="XA", cycle=2025)
+        v1 = rendered(
+            reports.render_assessment_pdf(submitted, language="en"),
+            f"RESTRICTED {DRAFT_MARK} Arcadia — 2025 self-assessment",
+        )
+        return Arcadia(v2=v2, v1=v1, revision=draft.revision, asked=asked)
+
+
+@pytest.fixture(scope="module")
+def demo(arcadia) -> Rendered:
+    return arcadia.v2
+
+
+@pytest.fixture(scope="module")
+def blank_pdf() -> Rendered:
+    return rendered(
+        reports.render_questionnaire_pdf(INSTRUMENT, language="en"),
+        f"{INSTRUMENT.title} ({CURRENT_VERSION}): questionnaire",
     )
 
 
-@pytest.fixture(scope="module")
-def demo_pdf():
-    """Arcadia's demo answers in a draft, with a hostile note, a multi-line note, a "Don't
-    know" and the past-atrocity follow-ups hidden by skip logic; every URL asked recorded."""
-    assessment = unsaved_arcadia_draft(pk=101, revision=7)
-    responses = demo_responses()
-    responses["risk.denial_of_rights"] = Response("high", HOSTILE_NOTE)
-    responses["risk.armed_conflict"] = Response("dont_know", MULTILINE_NOTE)
-    responses["risk.past_atrocities"] = Response("not_present", "None recorded.")
-    asked: list[str] = []
-
-    def recording_fetcher(url: str) -> object:
-        asked.append(url)
-        return fetch(url)
-
-    fetch = reports.fetch_static
-    with mock.patch.object(reports, "fetch_static", recording_fetcher):
-        pdf = reports.render_assessment_pdf(assessment, responses, language="en")
-    raw = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-    return pdf, [" ".join(page.split()) for page in raw], asked, "\n".join(raw)
+def numbered(key: str, instrument=INSTRUMENT) -> str:
+    """A question as the report heads it: its number and text."""
+    for s, section in enumerate(instrument.sections, start=1):
+        for q, question in enumerate(section.questions, start=1):
+            if question.key == key:
+                return f"{s}.{q} {question.text}"
+    raise KeyError(key)
 
 
-@pytest.fixture(scope="module")
-def blank_pdf():
-    pdf = reports.render_questionnaire_pdf(INSTRUMENT, language="en")
-    return pdf, pages_text(pdf)
+def between(text: str, start: str, end: str) -> str:
+    """The text from the last `start` (headings come after their entry in the contents) to
+    the next `end`."""
+    return text.rsplit(start, 1)[1].split(end, 1)[0]
 
 
-def test_it_is_a_tagged_pdf_in_english_with_a_title(demo_pdf) -> None:
-    pdf = demo_pdf[0]
-    reader = PdfReader(io.BytesIO(pdf))
-    assert pdf.startswith(b"%PDF")
+# --- The document ------------------------------------------------------------------------
+
+
+def test_it_is_a_tagged_pdf_in_english_with_a_title(demo) -> None:
+    reader = PdfReader(io.BytesIO(demo.pdf))
+    assert demo.pdf.startswith(b"%PDF")
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert "/StructTreeRoot" in reader.trailer["/Root"]
-    assert reader.metadata.title == "Arcadia — 2025 self-assessment"
+    assert reader.metadata.title == TITLE
 
 
-def test_the_cover_names_country_cycle_status_and_version(demo_pdf) -> None:
-    cover = demo_pdf[1][0]
-    for expected in ["Arcadia (XA)", "2025", "Draft", CURRENT_VERSION, "Generated at"]:
-        assert expected in cover
+def test_the_cover_names_country_cycle_status_date_and_marking_only(demo) -> None:
+    cover = demo.pages[0]
+    margins = f"RESTRICTED {DRAFT_MARK} {TITLE} Page 1 of {len(demo.pages)}"
+    facts = r"Country Arcadia Cycle 2026 Status Draft Date \d{1,2} [A-Z][a-z]+ 2026"
+    assert re.fullmatch(
+        f"{re.escape(TITLE)} {facts} Security marking RESTRICTED {re.escape(margins)}", cover
+    ), cover
+    for absent in ["Revision", CURRENT_VERSION, "Instrument", "Generated at", "Risk index"]:
+        assert absent not in cover
 
 
-def test_every_page_has_the_running_head_the_draft_mark_and_its_number(demo_pdf) -> None:
-    pages = demo_pdf[1]
+def test_the_colophon_gives_the_questionnaire_version_and_the_revision(arcadia) -> None:
+    colophon = arcadia.v2.text.rsplit("About this report", 1)[1]
+    assert colophon.startswith(
+        f" Questionnaire {INSTRUMENT.title} ({CURRENT_VERSION}) "
+        f"Revision {arcadia.revision} Generated at "
+    )
+    assert "Prepared with R2P Assess." in colophon
+
+
+def test_every_page_has_the_marking_the_draft_mark_the_running_head_and_its_number(demo):
+    pages = demo.pages
     for number, text in enumerate(pages, start=1):
-        assert "Arcadia — 2025 self-assessment" in text
-        assert DRAFT_MARK in text
-        assert f"Page {number} of {len(pages)}" in text
-    assert "Page 1 of" in pages[0]
+        assert text.endswith(f" RESTRICTED {DRAFT_MARK} {TITLE} Page {number} of {len(pages)}")
 
 
-def test_the_contents_give_each_chapter_its_page(demo_pdf) -> None:
-    contents = demo_pdf[1][1]
+def test_the_contents_give_each_chapter_its_page(demo) -> None:
+    contents = demo.pages[1]
     assert "Contents" in contents
-    for section in INSTRUMENT.sections:
-        assert section.title in contents
-    assert "Appendix: the cited paragraphs" in contents
+    chapters = ["Executive summary", "Risk profile", "Prevention measures"]
+    chapters += [f"{n}. {s.title}" for n, s in enumerate(INSTRUMENT.sections, start=1)]
+    chapters += ["Methodology", "Appendix: the cited paragraphs"]
+    assert " ".join(chapters) in contents
 
 
-def test_each_section_is_a_chapter_with_numbered_questions_answers_and_citations(
-    demo_pdf,
-) -> None:
-    text = " ".join(demo_pdf[1])
+# --- The executive summary: one page ---------------------------------------------------------
+
+
+def summary_page(document: Rendered) -> int:
+    """The index of the page the executive summary chapter starts on."""
+    starts = [i for i, page in enumerate(document.pages) if page.startswith("Executive summary")]
+    assert len(starts) == 1, starts
+    return starts[0]
+
+
+def test_the_executive_summary_fits_on_one_page(demo) -> None:
+    index = summary_page(demo)
+    page, following = demo.pages[index], demo.pages[index + 1]
+    # The chapter's last words are on its first page, and the next chapter opens the next.
+    assert "This assessment does not find that any crime has occurred." in page
+    assert following.startswith("Risk profile Highest rating: high")
+
+
+def test_the_executive_summary_has_the_summary_profile_gaps_and_measures_to_consider(demo):
+    page = demo.pages[summary_page(demo)]
+    summary = " ".join(DEMO["summary.judgement"].note.split())
+    assert f"The focal point's summary {summary} Risk profile" in page
+    assert (
+        "Highest rating: high (1: 1.6 Legacy of past mass violence); 3 moderate; 4 low; "
+        "0 not observed; 1 unknown."
+    ) in page
+    assert (
+        "Information gaps 1 question answered “Don't know”; 0 not answered. "
+        "Risk factors not rated: Gender discrimination and inequality."
+    ) in page
+    # By their short titles, the highest-rated risk's measures first.
+    assert (
+        "Measures you may wish to consider 4.1 Learning from the past; 4.3 Accountability "
+        "through fair proceedings; 4.4 Commemoration; 4.5 Fair and inclusive transitional "
+        "justice; 3.4 Equity between groups and regions;"
+    ) in page
+    assert CONSIDER_LABEL in page
+
+
+# --- Findings: the profile, the measures, the changes ----------------------------------------
+
+
+def test_no_index_coverage_or_orders_anywhere(demo, arcadia) -> None:
+    for document in (demo, arcadia.v1):
+        # The questionnaire's help speaks of institutions' coverage; the reports never do.
+        for word in [*FORBIDDEN, "coverage"]:
+            assert word not in document.text, word
+
+
+def test_the_profile_chart_is_labelled_with_short_titles(demo) -> None:
+    chart = (
+        "Not observed Low Moderate High "
+        "1.2 Socio-economic inequality Moderate 1.3 Identity-based discrimination Moderate "
+        "1.4 Denial of rights and freedoms Low 1.5 Exclusion from decision-making Moderate "
+        "1.6 Legacy of past mass violence High 1.7 Lack of capacity to prevent Low "
+        "1.8 Gender discrimination and inequality Don't know 1.9 Armed conflict Low "
+        "1.10 Signs that a group is singled out Low"
+    )
+    assert chart in between(demo.body, "Risk profile Highest rating", "Prevention measures")
+
+
+def test_the_profile_table_gives_each_source_with_its_phrase_and_basis(demo) -> None:
+    profile = between(demo.body, "Risk profile Highest rating", "Prevention measures")
+    assert "Risk factor Level Source" in profile
+    assert (
+        "1.2 Socio-economic inequality Moderate ¶ 5 “Speakers highlighted”. Stated in the summary"
+    ) in profile
+    assert (
+        "1.6 Legacy of past mass violence High ¶ 5 “was repeatedly cited as a risk factor”. "
+        "Derived from the summary"
+    ) in profile
+    assert (
+        "¶ 6 “Several speakers recognised”. Derived from the summary; other source: UN "
+        "Framework of Analysis for Atrocity Crimes (2014), for the examples"
+    ) in profile
+
+
+def test_measures_are_counted_and_set_aside_ones_give_their_reason(demo) -> None:
+    measures = between(demo.body, "Prevention measures 3 fully", "Measures you may wish")
+    assert measures.startswith(
+        " in place; 26 partly in place; 1 planned; 0 not in place; 1 judged not a priority."
+    )
+    reason = " ".join(DEMO["measure.religious_cultural_foundations"].note.split())
+    assert (
+        "Judged not a priority here 3.10 Religious and cultural foundations — "
+        f"Not a priority here: {reason[:100]}"
+    ) in measures
+
+
+def test_measures_to_consider_are_suggested_links_with_the_measures_text(demo) -> None:
+    chapter = between(demo.body, "Prevention measures 3 fully", "What changed since")
+    consider = chapter.split("Measures you may wish to consider", 1)[1].split("Information gaps")[0]
+    assert consider.startswith(f" {CONSIDER_LABEL} For each risk factor rated moderate or high")
+    learning = INSTRUMENT.question("measure.learning_from_past")
+    accountability = INSTRUMENT.question("measure.accountability")
+    assert (
+        "1.6 Legacy of past mass violence — High (¶ 3, ¶ 5, ¶ 7) "
+        f"4.1 {learning.text} — Partly in place 4.3 {accountability.text} — Partly in place"
+    ) in consider
+    # The measure judged not a priority leaves the list, and says so.
+    assert "3.10 Religious and cultural foundations: judged not a priority here." in consider
+    religious = INSTRUMENT.question("measure.religious_cultural_foundations")
+    assert religious.text not in consider
+
+
+def test_what_changed_lists_only_ratings_given_in_both_cycles(demo) -> None:
+    changed = between(demo.body, "What changed since 2025", "1. Risk factors")
+    rows = changed.split("Risk factor or measure 2025 2026 ", 1)[1]
+    assert rows.startswith(
+        "1.2 Socio-economic inequality High Moderate "
+        "1.3 Identity-based discrimination High Moderate "
+        "1.4 Denial of rights and freedoms Moderate Low "
+        "1.7 Lack of capacity to prevent Moderate Low "
+    )
+    assert "3.9 Valuing diversity Planned Partly in place" in rows
+    assert "5.3 Early warning Not in place Partly in place" in rows
+    # Don't know in 2026, set aside in 2026, unchanged, or a v1 question retired in v2: none.
+    for absent in [
+        "Gender discrimination",
+        "Religious and cultural",
+        "Exclusion from decision-making",
+        "Armed conflict",
+        "Targeting of groups",
+        "Past history of atrocity crimes",
+        "Sexual and gender-based violence",
+        "Legacy of past mass violence",
+    ]:
+        assert absent not in rows, absent
+
+
+def test_information_gaps_are_listed_by_title(demo) -> None:
+    gaps = between(demo.body, "Information gaps 1.8", "What changed since")
+    assert gaps.startswith(" Gender discrimination and inequality — Don't know")
+
+
+# --- The chapters ------------------------------------------------------------------------
+
+
+def test_each_section_is_a_chapter_with_numbered_questions_sources_and_answers(demo) -> None:
+    text = demo.body
     for position, section in enumerate(INSTRUMENT.sections, start=1):
         assert f"{position}. {section.title}" in text
-    question = INSTRUMENT.question("risk.socioeconomic_inequality")
-    assert f"1.2 {question.text} (¶ 5) Answer: High" in text
+    assert (
+        f"{numbered('risk.past_mass_violence')} ¶ 5 “was repeatedly cited as a risk factor”. "
+        "Derived from the summary Answer: High"
+    ) in text
+    assert (
+        f"{numbered('commitment.no_society_immune')} ¶ 4 “They emphasized”. "
+        "Stated in the summary Answer: Yes"
+    ) in text
 
 
-def test_notes_are_printed_as_typed(demo_pdf) -> None:
-    _, pages, _, raw = demo_pdf
-    assert "First line of evidence.\nSecond line of evidence." in raw
-    assert demo_responses()["risk.socioeconomic_inequality"].note[:60] in " ".join(pages)
+def test_a_note_kept_out_of_the_report_is_absent_and_the_others_are_printed(demo) -> None:
+    text = demo.body
+    kept = " ".join(DEMO[KEPT_OUT].note.split())
+    assert kept[:40] not in text
+    assert "Public Order (Special Areas)" not in text
+    # Its answer stays, with nothing in the note's place.
+    assert f"Stated in the summary Answer: Low {numbered('risk.exclusion_decision_making')}" in (
+        text
+    )
+    assert " ".join(DEMO["risk.socioeconomic_inequality"].note.split())[:80] in text
 
 
-def test_hidden_questions_are_marked_not_asked(demo_pdf) -> None:
-    text = " ".join(demo_pdf[1])
-    followup = INSTRUMENT.question("measure.accountability_past")
-    after = text.split(followup.text)[1][:200]
-    assert after.startswith(" (¶ 5, ¶ 7) Not asked: skip logic leaves it out, given the answers.")
-    assert "Asked only when the answer to 1.6 is: Low, Moderate, High." in after
+def test_notes_are_printed_as_typed(demo) -> None:
+    assert "First line of evidence.\nSecond line of evidence." in demo.raw
 
 
-def test_the_summary_has_the_figures_the_chart_and_the_top_gaps(demo_pdf) -> None:
-    text = " ".join(demo_pdf[1])
-    summary = text.split("Executive summary")[2]  # after the contents' entry
-    for expected in ["Risk index", "Measure coverage", "Questions answered", "Top priority gaps"]:
-        assert expected in summary
-    assert "Risk profile" in summary
-
-
-def test_priority_gaps_and_recommended_measures_cite_their_paragraphs(demo_pdf) -> None:
-    text = " ".join(demo_pdf[1])
-    gaps = text.split("Priority gaps and recommended measures")[-1].split("Methodology")[0]
-    risk = INSTRUMENT.question("risk.identity_discrimination")
-    assert f"1.3 {risk.text} — High (¶ 3, ¶ 5, ¶ 7)." in gaps
-    recommended = gaps.split("Recommended measures")[1]
-    measure = INSTRUMENT.question("measure.nhri")
-    assert f"{measure.text} — Partly in place (¶ 7). Strengthen it, for 1.3" in recommended
-
-
-def test_the_appendix_quotes_every_cited_paragraph_verbatim(demo_pdf) -> None:
-    text = " ".join(demo_pdf[1])
-    appendix = text.split("Appendix: the cited paragraphs")[-1]
+def test_the_appendix_quotes_every_cited_paragraph_verbatim_and_not_paragraph_11(demo):
+    appendix = demo.body.rsplit("Appendix: the cited paragraphs", 1)[1]
+    appendix = appendix.split("About this report")[0]
     assert CITED_SENTENCE in appendix
     for number in INSTRUMENT.cited_paragraphs:
         assert f"¶ {number} {INSTRUMENT.paragraph(number)[:40]}" in appendix
+    assert 11 not in INSTRUMENT.cited_paragraphs
+    assert INSTRUMENT.paragraph(11)[:40] not in appendix
 
 
-def test_the_methodology_explains_the_figures_and_dont_know(demo_pdf) -> None:
-    text = " ".join(demo_pdf[1])
-    methodology = text.split("Methodology")[-1]
-    assert "moderate 2/3" in methodology
-    assert "“Don't know” counts as an answer, and as an information gap" in methodology
+def test_the_methodology_states_the_caveats(demo) -> None:
+    methodology = between(demo.body, "Methodology", "Appendix: the cited paragraphs")
+    assert "This assessment does not find that any crime has occurred." in methodology
+    assert "no society is immune to the risk of atrocity crimes (¶ 4)" in methodology
+    assert "Risk factors are not averaged into a score" in methodology
 
 
-def test_a_hostile_note_is_literal_text_and_nothing_is_fetched_for_it(demo_pdf) -> None:
-    _, pages, asked, _ = demo_pdf
-    text = " ".join(pages)
-    assert '<img src="http://127.0.0.1:9/x"> see file:///etc/passwd and <b>bold</b>' in text
-    assert asked == ["https://r2p-assess.invalid/static/css/report.css"]
+def test_a_hostile_note_is_literal_text_and_nothing_is_fetched_for_it(arcadia) -> None:
+    assert HOSTILE_NOTE in arcadia.v2.text
+    assert arcadia.asked == ["https://r2p-assess.invalid/static/css/report.css"]
+
+
+# --- A v1 assessment, in the new layout ------------------------------------------------------
+
+
+def test_a_v1_assessment_renders_with_its_own_questions_and_citations(arcadia) -> None:
+    v1 = arcadia.v1
+    text = v1.body
+    assert v1.pages[0].startswith("Arcadia — 2025 self-assessment Country Arcadia Cycle 2025")
+    assert "Status Submitted" in v1.pages[0]
+    assert all(DRAFT_MARK in page and "RESTRICTED" in page for page in v1.pages)
+    assert f"{numbered('risk.targeting_of_groups', V1)} ¶ 6 Answer: Moderate" in text
+    assert f"Questionnaire {V1.title} (2013-summary/v1) Revision" in text.rsplit("About this", 1)[1]
+    # No summary was asked in v1, and there is no earlier cycle to compare with.
+    assert "The focal point's summary" not in text
+    assert "What changed since" not in text
+    assert "Highest rating: high (3: 1.2 Socio-economic inequality" in text
+
+
+# --- The profile in words, whatever the answers ----------------------------------------------
+
+# The risk factors and the past: a small report, quick to render.
+RISKS_AND_PAST = cut_instrument("risks", "past")
+RISK_KEYS = [q.key for q in INSTRUMENT.section("risks").questions if q.kind == "risk"]
 
 
 @pytest.mark.django_db
-def test_a_submitted_assessment_is_still_marked_draft_and_an_accepted_one_is_not(world) -> None:
+@pytest.mark.parametrize(
+    ("answers", "expected", "absent"),
+    [
+        (
+            {"risk.singling_out": "high"},
+            [
+                "Highest rating: high (1: 1.10 Signs that a group is singled out); "
+                "0 moderate; 0 low; 8 not observed; 0 unknown."
+            ],
+            ["No risk factor was observed"],
+        ),
+        (
+            {},
+            [
+                "9 not observed; 0 unknown.",
+                "No risk factor was observed on the evidence available. This does not mean "
+                "there is no risk (¶ 4).",
+                # Skip logic: nothing recorded, so the follow-ups on the past are not asked.
+                "Not asked: skip logic leaves it out, given the answers. Asked only when the "
+                "answer to 1.6 is: Low, Moderate, High.",
+            ],
+            ["Highest rating"],
+        ),
+    ],
+    ids=["singling-out-high", "none-observed"],
+)
+def test_the_profile_is_put_in_words(world, answers, expected, absent) -> None:
+    responses = {key: Response(answers.get(key, "not_present"), "") for key in RISK_KEYS}
+    with mock.patch.object(reports, "get_instrument", return_value=RISKS_AND_PAST):
+        text = " ".join(pages_text(reports.render_assessment_pdf(world.assessment, responses)))
+    for wording in expected:
+        assert wording in text
+    for wording in absent + FORBIDDEN:
+        assert wording not in text
+
+
+# --- The marks: security marking, draft ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_chosen_marking_is_on_every_page_and_draft_until_accepted(world) -> None:
+    services.set_marking(assessment=world.assessment, marking="confidential", user=world.editor)
+    write_summary(world.assessment)
     services.submit(assessment=world.assessment, user=world.editor)
-    # The mark is what is tested here, not the chapters: a small instrument renders faster.
+    # The marks are what is tested here, not the chapters: a small instrument renders faster.
     with mock.patch.object(reports, "get_instrument", return_value=mini_instrument()):
         submitted = Assessment.objects.select_related("country").get(pk=world.assessment.pk)
         pages = pages_text(reports.render_assessment_pdf(submitted, language="en"))
-        assert all(DRAFT_MARK in page for page in pages)
-        assert "Submitted" in pages[0]
+        assert all(DRAFT_MARK in page and "CONFIDENTIAL" in page for page in pages)
+        assert "Status Submitted" in pages[0]
+        assert "Security marking CONFIDENTIAL" in pages[0]
+        assert not any("RESTRICTED" in page for page in pages)
 
         Assessment.objects.filter(pk=world.assessment.pk).update(status="accepted")
         accepted = Assessment.objects.select_related("country").get(pk=world.assessment.pk)
         pages = pages_text(reports.render_assessment_pdf(accepted, language="en"))
     assert not any("DRAFT" in page for page in pages)
-    assert "Accepted" in pages[0]
+    assert all("CONFIDENTIAL" in page for page in pages)
+    assert "Status Accepted" in pages[0]
     assert "Page 1 of" in pages[0]
 
 
@@ -189,8 +477,16 @@ UN_LANGUAGES_NOTE = (
 )
 
 
+@pytest.mark.django_db
 def test_notes_in_every_un_language_are_drawn_with_real_glyphs(caplog) -> None:
-    assessment = unsaved_arcadia_draft(pk=102, revision=1)
+    assessment = Assessment(
+        pk=102,
+        country=Country(name="Arcadia", code="XA"),
+        cycle=2026,
+        status=Assessment.Status.DRAFT,
+        revision=1,
+        instrument_version=CURRENT_VERSION,
+    )
     question = mini_instrument().sections[0].questions[0]
     responses = {question.key: Response("yes", UN_LANGUAGES_NOTE)}
     with (
@@ -208,20 +504,54 @@ def test_notes_in_every_un_language_are_drawn_with_real_glyphs(caplog) -> None:
     assert "Комиссиязарегистрировала312жалоб." in text
 
 
+# --- The blank questionnaire -----------------------------------------------------------------
+
+
 def test_the_blank_questionnaire_has_every_question_and_no_answers(blank_pdf) -> None:
-    pdf, pages = blank_pdf
-    text = " ".join(pages)
-    assert pdf.startswith(b"%PDF")
+    pages, text = blank_pdf.pages, blank_pdf.text
+    assert blank_pdf.pdf.startswith(b"%PDF")
     for position, section in enumerate(INSTRUMENT.sections, start=1):
         assert f"{position}. {section.title}" in text
-    for question in INSTRUMENT.questions[:5]:
-        assert question.text in text
-    assert "☐ Not present ☐ Low ☐ Moderate ☐ High ☐ Don't know" in text
+    # Without whitespace: a heading may break a line after a hyphen ("decision- makers").
+    squeezed = "".join(blank_pdf.body.split())
+    for question in INSTRUMENT.questions:
+        assert "".join(numbered(question.key).split()) in squeezed, question.key
     assert "Answer:" not in text
     assert "DRAFT" not in text
-    assert demo_responses()["risk.socioeconomic_inequality"].note[:40] not in text
+    assert "RESTRICTED" not in text
+    assert DEMO["risk.socioeconomic_inequality"].note[:40] not in text
     assert "Page 1 of" in pages[0]
+    assert f"Instrument version {CURRENT_VERSION}" in pages[0]
     assert CITED_SENTENCE in text
+    for word in FORBIDDEN:
+        assert word not in text
+
+
+def test_the_blank_questionnaire_offers_each_scale(blank_pdf) -> None:
+    text = blank_pdf.body
+    risk = "☐ Not observed (on the evidence available) ☐ Low ☐ Moderate ☐ High ☐ Don't know"
+    assert f"{numbered('risk.socioeconomic_inequality')} " in text
+    assert risk in text
+    assert "☐ None recorded ☐ Low ☐ Moderate ☐ High ☐ Don't know" in text
+    assert (
+        "☐ Not in place ☐ Planned ☐ Partly in place ☐ Fully in place ☐ Not a priority here "
+        "☐ Don't know"
+    ) in text
+
+
+def test_the_blank_questionnaire_gives_sources_basis_and_the_summary_prompts(blank_pdf):
+    text = blank_pdf.body
+    assert (
+        f"{numbered('commitment.no_society_immune')} ¶ 4 “They emphasized”. Stated in the summary"
+    ) in text
+    summary = INSTRUMENT.summary_question
+    assert (
+        f"{numbered(summary.key)} ¶ 2 “were also suggested”; ¶ 7 “They noted that as each "
+        "State and society was different”. Derived from the summary"
+    ) in text
+    after = text.split(numbered(summary.key), 1)[1]
+    for prompt in summary.prompts:
+        assert prompt in after, prompt
 
 
 # --- The fetcher: the app's static files, nothing else -------------------------------------
@@ -259,3 +589,10 @@ def test_margin_text_is_escaped_as_css_strings() -> None:
     assert 'content: "Evil\\22 ; } body { color: red";' in css
     assert "counter(page)" in css
     assert "@top-right" not in css
+    assert "@top-center" not in css
+
+
+def test_the_marking_is_a_css_string_at_the_top_centre() -> None:
+    css = reports.margin_css(head="Head", draft="DRAFT", marking='SECRET"; }')
+    assert '@top-center { content: "SECRET\\22 ; }"; }' in css
+    assert '@top-right { content: "DRAFT"; }' in css

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -13,13 +14,30 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.instrument import CURRENT_VERSION, get_instrument
-from assessments.models import Answer, Assessment, AssessmentEvent, Country, ReviewComment
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    Country,
+    DismissedLink,
+    ReviewComment,
+)
+from assessments.results import question_numbers
 from assessments.scoring import Response
-from tests.factories import UserFactory
+from tests.factories import UserFactory, write_summary
 
 INSTRUMENT = get_instrument(CURRENT_VERSION)
+NUMBERS = question_numbers(INSTRUMENT)
 QUESTION = next(q for q in INSTRUMENT.questions if q.kind == "risk")
+KEPT_OUT = INSTRUMENT.question("risk.identity_discrimination")
+# Linked to QUESTION: one judged not a priority, one whose suggested link is marked not relevant.
+SET_ASIDE = INSTRUMENT.question(QUESTION.mitigated_by[0])
+DISMISSED = INSTRUMENT.question(QUESTION.mitigated_by[1])
 QUEUE = "/admin/assessments/assessment/"
+SUMMARY = "Arcadia judges the risk real but contained; the north needs attention."
+KEPT_OUT_NOTE = "Names the three villages where the incidents were recorded."
+NOT_PRIORITY_REASON = "Income gaps are addressed through the regional fund instead."
+DISMISS_REASON = "Decisions on this are already taken at provincial level."
 
 
 @pytest.fixture
@@ -27,10 +45,28 @@ def submitted(world):
     services.save_answers(
         assessment=world.assessment,
         section_key=QUESTION.section_key,
-        responses={QUESTION.key: Response("high", "Survey of 2024")},
+        responses={
+            QUESTION.key: Response("high", "Survey of 2024"),
+            KEPT_OUT.key: Response("low", KEPT_OUT_NOTE, keep_out_of_report=True),
+        },
         user=world.editor,
         expected_revision=0,
     )
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=SET_ASIDE.section_key,
+        responses={SET_ASIDE.key: Response("not_priority", NOT_PRIORITY_REASON)},
+        user=world.editor,
+        expected_revision=10**6,
+    )
+    services.dismiss_link(
+        assessment=world.assessment,
+        risk_key=QUESTION.key,
+        measure_key=DISMISSED.key,
+        reason=DISMISS_REASON,
+        user=world.editor,
+    )
+    write_summary(world.assessment, SUMMARY)
     services.submit(assessment=world.assessment, user=world.editor)
     world.review_url = f"{QUEUE}{world.assessment.pk}/change/"
     return world
@@ -62,6 +98,11 @@ def test_the_queue_lists_every_country_submitted_and_longest_waiting_first(
         submitted.other_assessment.pk,
     ]
     assert ">9<" in html  # days waiting
+    columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', html)
+    assert columns == ["country", "cycle", "status", "submitted_at", "days_waiting", "progress"]
+    # A work list, never a league table: no figure that compares countries.
+    for word in ("risk index", "coverage"):
+        assert word not in html.lower()
     for url in (f"{QUEUE}?status__exact=submitted", f"{QUEUE}?q=Arcadia", f"{QUEUE}?cycle=2026"):
         assert client.get(url).status_code == 200
 
@@ -91,20 +132,107 @@ def test_the_queue_uses_a_constant_number_of_queries(client, world) -> None:
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
+def row_of(html: str, key: str) -> str:
+    """One question's row of the review page."""
+    start = html.index(f'<tr id="q-{key}"')
+    return html[start : html.index("</tr>", start)]
+
+
 def test_the_review_page_shows_answers_citations_figures_and_history(client, submitted) -> None:
     client.force_login(submitted.reviewer)
-    html = client.get(submitted.review_url).content.decode()
+    html = unescape(client.get(submitted.review_url).content.decode())
     assert "Review: Arcadia 2026" in html
     assert QUESTION.text in html
     assert "Survey of 2024" in html
     assert "High" in html
-    assert f"¶ {QUESTION.paragraphs[0]}" in html
-    assert "Risk index" in html
     assert "<svg" in html
     assert "<title" in html
     assert "Submitted for review" in html
     assert "Return for revision" in html
     assert "/assessments/XA/2026/" in html
+    # A profile, never an index.
+    assert "Risk index" not in html
+    assert "Coverage" not in html
+
+
+def test_the_review_page_opens_with_the_summary_and_the_profile(client, submitted) -> None:
+    client.force_login(submitted.reviewer)
+    html = unescape(client.get(submitted.review_url).content.decode())
+    assert "The focal point's summary" in html
+    assert SUMMARY in html
+    assert html.index(SUMMARY) < html.index("Risk profile") < html.index("Answers")
+    assert (
+        f"Highest rating: high (1: {NUMBERS[QUESTION.key]} {QUESTION.title}); "
+        "0 moderate; 1 low; 0 not observed; "
+    ) in html
+    assert "Prevention measures" in html
+    assert (
+        "0 fully in place; 0 partly in place; 0 planned; 0 not in place; 1 judged not a priority"
+        in html
+    )
+    assert f"{NUMBERS[SET_ASIDE.key]} {SET_ASIDE.title}</a>: {NOT_PRIORITY_REASON}" in html
+
+
+def test_the_review_page_shows_links_marked_not_relevant_with_their_reasons(
+    client, submitted
+) -> None:
+    client.force_login(submitted.reviewer)
+    html = unescape(client.get(submitted.review_url).content.decode())
+    assert "Suggested links marked not relevant for this assessment" in html
+    assert (
+        f"{NUMBERS[QUESTION.key]} {QUESTION.title} → "
+        f"{NUMBERS[DISMISSED.key]} {DISMISSED.title}: {DISMISS_REASON}"
+    ) in " ".join(html.split())
+
+
+def test_a_note_kept_out_of_the_report_is_shown_to_reviewers_and_marked(client, submitted) -> None:
+    client.force_login(submitted.reviewer)
+    html = unescape(client.get(submitted.review_url).content.decode())
+    kept = row_of(html, KEPT_OUT.key)
+    assert KEPT_OUT_NOTE in kept
+    assert "Kept out of the report." in kept
+    assert "Kept out of the report." not in row_of(html, QUESTION.key)
+    assert html.count("Kept out of the report.") == 1
+
+
+def test_each_row_cites_the_summarys_phrase_and_the_basis(client, submitted) -> None:
+    client.force_login(submitted.reviewer)
+    html = unescape(client.get(submitted.review_url).content.decode())
+    for question in (QUESTION, KEPT_OUT, SET_ASIDE):
+        row = row_of(html, question.key)
+        for number, phrase in question.support:
+            assert f"¶ {number} “{phrase}”" in row
+        assert question.provenance in row
+    assert "Stated in the summary" in row_of(html, QUESTION.key)
+
+
+@pytest.mark.parametrize("extra", [0, 1, 40])
+def test_the_review_page_uses_a_constant_number_of_queries(client, submitted, extra) -> None:
+    client.force_login(submitted.reviewer)
+    client.get(submitted.review_url)  # the first request after login also renews the session
+    with CaptureQueriesContext(connection) as few:
+        client.get(submitted.review_url)
+    risks = [q for q in INSTRUMENT.questions if q.kind == "risk"]
+    Answer.objects.bulk_create(
+        Answer(assessment=submitted.assessment, question_key=q.key, value="moderate", note="x")
+        for q in risks[2 : 2 + extra]
+    )
+    DismissedLink.objects.bulk_create(
+        DismissedLink(assessment=submitted.assessment, risk_key=q.key, measure_key=m, reason="r")
+        for q in risks[2 : 2 + extra]
+        for m in q.mitigated_by
+    )
+    for n in range(extra):
+        services.add_comment(
+            assessment=submitted.assessment,
+            user=submitted.reviewer,
+            question_key=risks[n % len(risks)].key,
+            text=f"Comment {n}",
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(submitted.review_url)
+    assert response.status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
 
 
 def test_a_reviewer_comments_on_a_question(client, submitted) -> None:
@@ -160,6 +288,14 @@ def test_return_then_accept_through_the_admin(
 def test_a_reviewer_cannot_change_answers_through_the_admin(client, submitted) -> None:
     client.force_login(submitted.reviewer)
     before = list(Answer.objects.values_list("question_key", "value", "note"))
+    # Nor the summary, the marking or the links through the app.
+    section = INSTRUMENT.summary_question.section_key
+    for url, data in (
+        (f"/assessments/XA/2026/sections/{section}/", {"summary.judgement__note": "Mine."}),
+        ("/assessments/XA/2026/marking/", {"marking": "unclassified"}),
+        ("/assessments/XA/2026/links/restore/", {"risk": QUESTION.key, "measure": DISMISSED.key}),
+    ):
+        assert client.post(url, {"section_revision": "99", **data}).status_code == 403
     assert client.get("/admin/assessments/answer/").status_code == 404
     client.post(submitted.review_url, {"status": "accepted", QUESTION.key: "low"})
     assert client.get(f"{QUEUE}add/").status_code == 403
@@ -167,6 +303,8 @@ def test_a_reviewer_cannot_change_answers_through_the_admin(client, submitted) -
     assert list(Answer.objects.values_list("question_key", "value", "note")) == before
     submitted.assessment.refresh_from_db()
     assert submitted.assessment.status == Assessment.Status.SUBMITTED
+    assert submitted.assessment.marking == Assessment.Marking.RESTRICTED
+    assert DismissedLink.objects.count() == 1
 
 
 def test_a_staff_user_who_is_not_a_reviewer_sees_nothing(client, submitted) -> None:

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
+from django.utils.html import escape
 
 from assessments import services
 from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.models import Answer, Assessment, AssessmentEvent
 from assessments.scoring import Response
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, write_summary
 
 INSTRUMENT = get_instrument(CURRENT_VERSION)
 SECTION = INSTRUMENT.sections[0]
 SECOND = INSTRUMENT.sections[1]
 CHOICE_QUESTIONS = [q for q in SECTION.questions if q.kind == "risk" and q.show_if is None]
 Q1, Q2 = CHOICE_QUESTIONS[0], CHOICE_QUESTIONS[1]
+MEASURE = next(q for q in INSTRUMENT.questions if q.kind == "measure" and q.show_if is None)
+SUMMARY = INSTRUMENT.summary_question
+NOT_PRIORITY_REFUSED = "Say why this measure is not a priority here: the report gives the reason."
 
 
 def url(assessment: Assessment, section_key: str = SECTION.key) -> str:
@@ -24,15 +29,32 @@ def url(assessment: Assessment, section_key: str = SECTION.key) -> str:
 
 
 def form(
-    revision: int = 0, values: dict[str, str] | None = None, notes: dict[str, str] | None = None
+    revision: int = 0,
+    values: dict[str, str] | None = None,
+    notes: dict[str, str] | None = None,
+    kept_out: tuple[str, ...] = (),
 ) -> dict[str, str]:
-    """The section form's data as a browser sends it."""
+    """The section form's data as a browser sends it (a ticked checkbox sends "on")."""
     data = {"section_revision": str(revision)}
     for key, value in (values or {}).items():
         data[key] = value
     for key, note in (notes or {}).items():
         data[f"{key}__note"] = note
+    for key in kept_out:
+        data[f"{key}__keep_out"] = "on"
     return data
+
+
+def fieldset(html: str, key: str) -> str:
+    """The part of a section page that shows one question."""
+    start = html.index(f'id="q-{key}"')
+    return html[start : html.index("</fieldset>", start)]
+
+
+def error_at(html: str, field_name: str) -> str:
+    """The error shown at one field ("" when there is none)."""
+    match = re.search(rf'id="error-{re.escape(field_name)}">(.*?)</div>', html, re.S)
+    return unescape(" ".join(match.group(1).split())) if match else ""
 
 
 def test_anonymous_is_sent_to_login(client, world) -> None:
@@ -220,11 +242,11 @@ def test_my_own_earlier_save_never_conflicts(client, world) -> None:
 
 
 def test_saves_to_different_sections_never_conflict(client, world) -> None:
-    other_key = SECOND.questions[0].key
+    other = next(q for q in SECOND.questions if q.kind != "text")
     services.save_answers(
         assessment=world.assessment,
         section_key=SECOND.key,
-        responses={other_key: Response(SECOND.questions[0].choice_values[0], "")},
+        responses={other.key: Response(other.choice_values[0], "")},
         user=_second_editor(world),
         expected_revision=0,
     )
@@ -262,19 +284,155 @@ def test_reviewer_reads_any_country_but_cannot_post(client, world) -> None:
 
 
 def test_a_submitted_assessment_is_locked(client, world) -> None:
+    write_summary(world.assessment)
     services.submit(assessment=world.assessment, user=world.editor)
     client.force_login(world.editor)
     html = client.get(url(world.assessment)).content.decode()
     assert "Submitted for review on" in html
     assert 'type="radio"' not in html
+    assert "__keep_out" not in html
     assert client.post(url(world.assessment), form(values={Q1.key: "low"})).status_code == 403
-    assert not Answer.objects.exists()
+    assert not Answer.objects.filter(question_key=Q1.key).exists()
 
 
 def test_a_returned_assessment_is_editable_again(client, world) -> None:
     Assessment.objects.filter(pk=world.assessment.pk).update(status=Assessment.Status.RETURNED)
     client.force_login(world.editor)
     assert client.post(url(world.assessment), form(values={Q1.key: "low"})).status_code == 302
+
+
+def test_a_note_kept_out_of_the_report_is_saved_and_shown_ticked(client, world) -> None:
+    client.force_login(world.editor)
+    html = client.get(url(world.assessment)).content.decode()
+    assert "Keep this note out of the report" in fieldset(html, Q1.key)
+    assert not re.search(rf'name="{re.escape(Q1.key)}__keep_out"[^>]*checked', html)
+    data = form(
+        values={Q1.key: "moderate", Q2.key: "low"},
+        notes={Q1.key: "Names the community concerned.", Q2.key: "Public survey."},
+        kept_out=(Q1.key,),
+    )
+    assert client.post(url(world.assessment), data).status_code == 302
+    kept = dict(world.assessment.answers.values_list("question_key", "keep_out_of_report"))
+    assert kept == {Q1.key: True, Q2.key: False}
+    html = client.get(url(world.assessment)).content.decode()
+    assert re.search(rf'name="{re.escape(Q1.key)}__keep_out"[^>]*checked', html)
+    assert not re.search(rf'name="{re.escape(Q2.key)}__keep_out"[^>]*checked', html)
+    event = world.assessment.events.get(kind=AssessmentEvent.Kind.ANSWERS_SAVED)
+    assert event.detail["changes"][0] == {
+        "question": Q1.key,
+        "old": "",
+        "new": "moderate",
+        "note_changed": True,
+        "keep_out_of_report": True,
+    }
+    # Unticked (a browser then sends nothing for the box): the note is back in the report.
+    data = form(
+        revision=2, values={Q1.key: "moderate"}, notes={Q1.key: "Names the community concerned."}
+    )
+    assert client.post(url(world.assessment), data).status_code == 302
+    assert not Answer.objects.get(question_key=Q1.key).keep_out_of_report
+
+
+def test_a_viewer_sees_which_note_is_kept_out(client, world) -> None:
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=SECTION.key,
+        responses={
+            Q1.key: Response("high", "Sensitive detail", keep_out_of_report=True),
+            Q2.key: Response("low", "Public detail"),
+        },
+        user=world.editor,
+        expected_revision=0,
+    )
+    client.force_login(world.viewer)
+    html = client.get(url(world.assessment)).content.decode()
+    assert "Sensitive detail" in fieldset(html, Q1.key)
+    assert "Kept out of the report." in fieldset(html, Q1.key)
+    assert "Kept out of the report." not in fieldset(html, Q2.key)
+
+
+def test_the_summary_has_no_keep_out_box_and_cannot_be_kept_out(client, world) -> None:
+    client.force_login(world.editor)
+    # Every other note has one, text answers included.
+    text = next(q for q in INSTRUMENT.questions if q.kind == "text" and q.key != SUMMARY.key)
+    html = client.get(url(world.assessment, text.section_key)).content.decode()
+    assert "Keep this note out of the report" in fieldset(html, text.key)
+    html = client.get(url(world.assessment, SUMMARY.section_key)).content.decode()
+    assert f"{SUMMARY.key}__note" in html
+    assert f"{SUMMARY.key}__keep_out" not in html
+    assert "Keep this note out of the report" not in fieldset(html, SUMMARY.key)
+    # A forged box is ignored: the summary is the report's first word.
+    data = form(notes={SUMMARY.key: "Our judgement."}, kept_out=(SUMMARY.key,))
+    assert client.post(url(world.assessment, SUMMARY.section_key), data).status_code == 302
+    answer = Answer.objects.get(question_key=SUMMARY.key)
+    assert (answer.note, answer.keep_out_of_report) == ("Our judgement.", False)
+
+
+def test_not_a_priority_needs_its_reason_in_the_note(client, world) -> None:
+    client.force_login(world.editor)
+    page = url(world.assessment, MEASURE.section_key)
+    note = f"{MEASURE.key}__note"
+    assert "Not a priority here" in fieldset(client.get(page).content.decode(), MEASURE.key)
+    response = client.post(
+        page, form(values={MEASURE.key: "not_priority"}, notes={MEASURE.key: "  "})
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert error_at(html, note) == NOT_PRIORITY_REFUSED
+    assert error_at(html, MEASURE.key) == ""
+    assert f'href="#q-{MEASURE.key}"' in html
+    assert not Answer.objects.exists()
+    # An autosave is refused alike.
+    response = client.post(page, form(values={MEASURE.key: "not_priority"}), HTTP_HX_REQUEST="true")
+    assert 'data-state="invalid"' in response.content.decode()
+    assert not Answer.objects.exists()
+    reason = "Handled by the regional body under a treaty of 2019."
+    data = form(values={MEASURE.key: "not_priority"}, notes={MEASURE.key: reason})
+    assert client.post(page, data).status_code == 302
+    answer = Answer.objects.get(question_key=MEASURE.key)
+    assert (answer.value, answer.note) == ("not_priority", reason)
+
+
+def test_a_summary_over_300_words_is_refused_with_the_count_and_kept(client, world) -> None:
+    client.force_login(world.editor)
+    page = url(world.assessment, SUMMARY.section_key)
+    typed = " ".join(f"word{n}" for n in range(301))
+    response = client.post(page, form(notes={SUMMARY.key: typed}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert error_at(html, f"{SUMMARY.key}__note") == "Keep it to 300 words: this has 301."
+    assert typed in html
+    assert not Answer.objects.exists()
+    exactly = " ".join(f"word{n}" for n in range(300))
+    assert client.post(page, form(notes={SUMMARY.key: exactly})).status_code == 302
+    assert Answer.objects.get(question_key=SUMMARY.key).note == exactly
+
+
+def test_the_summary_section_shows_its_prompts_and_limit(client, world) -> None:
+    client.force_login(world.editor)
+    html = client.get(url(world.assessment, SUMMARY.section_key)).content.decode()
+    shown = fieldset(html, SUMMARY.key)
+    assert SUMMARY.prompts
+    for prompt in SUMMARY.prompts:
+        assert f"<li>{escape(prompt)}</li>" in shown
+    assert "At most 300 words." in shown
+
+
+def test_each_citation_shows_the_summarys_phrase_and_the_basis(client, world) -> None:
+    client.force_login(world.editor)
+    html = client.get(url(world.assessment)).content.decode()
+    shown = [q for q in SECTION.questions if q.support]
+    assert shown
+    for question in shown:
+        part = fieldset(html, question.key)
+        for number, phrase in question.support:
+            assert re.search(rf"¶ {number}</a>\s*<q>{re.escape(escape(phrase))}</q>", part), (
+                question.key,
+                number,
+            )
+        assert escape(question.provenance) in part
+    stated = next(q for q in SECTION.questions if q.basis == "stated" and not q.other_source)
+    assert "· Stated in the summary" in " ".join(fieldset(html, stated.key).split())
 
 
 def _dependent_question():

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from assessments.instrument import CURRENT_VERSION, get_instrument
-from assessments.models import Assessment, Country
+from assessments.models import Assessment, AssessmentEvent, Country
 from assessments.scoring import overall_progress
 
 pytestmark = pytest.mark.django_db
@@ -30,15 +30,35 @@ def test_it_loads_fictional_states_users_and_assessments() -> None:
         "reviewer",
         "admin",
     }
-    instrument = get_instrument(CURRENT_VERSION)
+    # 2025 on the first instrument, every question answered with its evidence, submitted.
     submitted = Assessment.objects.get(country__code="XA", cycle=2025)
+    assert submitted.instrument_version == "2013-summary/v1"
     assert submitted.status == Assessment.Status.SUBMITTED
-    assert overall_progress(instrument, submitted.responses()).complete
+    v1 = get_instrument(submitted.instrument_version)
+    assert v1.summary_question is None
+    assert overall_progress(v1, submitted.responses()).complete
+    assert {a.question_key for a in submitted.answers.all()} == {q.key for q in v1.questions}
     assert all(answer.note for answer in submitted.answers.all())
+    # 2026 on the current one, started from 2025, part-way through, its summary written.
     draft = Assessment.objects.get(country__code="XA", cycle=2026)
+    assert draft.instrument_version == CURRENT_VERSION
     assert draft.status == Assessment.Status.DRAFT
-    assert 0 < overall_progress(instrument, draft.responses()).answered < len(instrument.questions)
-    assert Assessment.objects.get(country__code="XB", cycle=2026).status == Assessment.Status.DRAFT
+    instrument = get_instrument(CURRENT_VERSION)
+    progress = overall_progress(instrument, draft.responses())
+    assert 0 < progress.answered < progress.total
+    summary = draft.responses()[instrument.summary_key].note
+    assert "Arcadia's second national assessment" in summary
+    assert len(summary.split()) <= instrument.summary_question.max_words
+    answered = {key for key, response in draft.responses().items() if response.value}
+    assert {q.key for q in instrument.sections[0].questions if q.kind != "text"} <= answered
+    created = draft.events.get(kind=AssessmentEvent.Kind.CREATED)
+    assert created.detail["from_cycle"] == 2025
+    assert created.detail["instrument_version"] == CURRENT_VERSION
+    # Only what still means the same was carried from 2025.
+    retired = {"risk.targeting_of_groups", "risk.sexual_gender_based_violence"}
+    assert not retired & set(draft.answers.values_list("question_key", flat=True))
+    other = Assessment.objects.get(country__code="XB", cycle=2026)
+    assert (other.status, other.instrument_version) == (Assessment.Status.DRAFT, CURRENT_VERSION)
 
 
 def test_running_it_again_changes_nothing() -> None:

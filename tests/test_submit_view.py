@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from html import unescape
+
 from assessments import services
 from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.models import Assessment, AssessmentEvent
 from assessments.scoring import Response
+from tests.factories import AssessmentFactory, write_summary
 
 INSTRUMENT = get_instrument(CURRENT_VERSION)
 URL = "/assessments/XA/2026/submit/"
+SUMMARY_NEEDED = "The focal point's summary is needed"
+REFUSED = "Write the focal point's summary before submitting: it opens the report."
 
 
 def answer_everything(assessment, user, value_for=lambda q: "dont_know") -> None:
@@ -38,7 +43,61 @@ def test_dont_know_counts_as_answered(client, world) -> None:
     assert "Every question is answered." in html
 
 
+def test_without_a_summary_the_page_says_it_is_needed_and_links_to_it(client, world) -> None:
+    client.force_login(world.editor)
+    html = client.get(URL).content.decode()
+    assert 'id="summary-needed"' in html
+    assert SUMMARY_NEEDED in html
+    summary = INSTRUMENT.summary_question
+    assert f"/assessments/XA/2026/sections/{summary.section_key}/#q-{summary.key}" in html
+
+
+def test_without_a_summary_submitting_is_refused_with_the_reason(client, world) -> None:
+    # Every question answered, but a summary of blanks is no summary.
+    answer_everything(world.assessment, world.editor)
+    write_summary(world.assessment, "  \n ")
+    world.assessment.refresh_from_db()
+    revision = world.assessment.revision
+    client.force_login(world.editor)
+    response = client.post(URL)
+    html = unescape(response.content.decode())
+    assert response.status_code == 400
+    assert REFUSED in html
+    assert 'id="submit-error"' in html
+    assert SUMMARY_NEEDED in html
+    world.assessment.refresh_from_db()
+    assert world.assessment.status == Assessment.Status.DRAFT
+    assert world.assessment.submitted_at is None
+    assert world.assessment.revision == revision
+    assert not world.assessment.events.filter(kind=AssessmentEvent.Kind.SUBMITTED).exists()
+
+
+def test_with_a_summary_the_box_is_gone_and_it_submits(client, world) -> None:
+    write_summary(world.assessment)
+    client.force_login(world.editor)
+    html = client.get(URL).content.decode()
+    assert SUMMARY_NEEDED not in html
+    assert client.post(URL).status_code == 302
+    world.assessment.refresh_from_db()
+    assert world.assessment.status == Assessment.Status.SUBMITTED
+
+
+def test_a_v1_assessment_submits_without_any_summary(client, world) -> None:
+    earlier = AssessmentFactory(
+        country=world.arcadia, cycle=2025, instrument_version="2013-summary/v1"
+    )
+    client.force_login(world.editor)
+    url = "/assessments/XA/2025/submit/"
+    assert SUMMARY_NEEDED not in client.get(url).content.decode()
+    response = client.post(url)
+    assert response["Location"] == "/assessments/XA/2025/"
+    earlier.refresh_from_db()
+    assert earlier.status == Assessment.Status.SUBMITTED
+    assert not earlier.answers.exists()
+
+
 def test_submit_locks_and_records(client, world) -> None:
+    write_summary(world.assessment)
     client.force_login(world.editor)
     response = client.post(URL)
     assert response["Location"] == "/assessments/XA/2026/"

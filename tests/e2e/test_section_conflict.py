@@ -9,7 +9,7 @@ from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.models import Country, Membership
 from tests.factories import MembershipFactory, UserFactory
 
-SECTION = get_instrument(CURRENT_VERSION).sections[2]  # not answered in the demo draft
+SECTION = get_instrument(CURRENT_VERSION).sections[2]
 QUESTION = next(q for q in SECTION.questions if q.kind != "text" and q.show_if is None)
 FIRST_NOTE = "Confirmed with the ministry of the interior on Monday."
 SECOND_NOTE = "The 2025 audit says otherwise: see its chapter 4."

@@ -22,6 +22,13 @@ def instrument_as_dict(instrument: Instrument) -> dict[str, Any]:
     return {
         "version": instrument.version,
         "title": instrument.title,
+        "summary": instrument.summary_key or None,
+        "carry_over": None
+        if instrument.carry_over is None
+        else {
+            "from": instrument.carry_over.from_version,
+            "questions": dict(instrument.carry_over.pairs),
+        },
         "source": {
             "key": source.key,
             "title": source.title,
@@ -37,6 +44,7 @@ def instrument_as_dict(instrument: Instrument) -> dict[str, Any]:
                 "title": section.title,
                 "intro": section.intro,
                 "paragraphs": list(section.paragraphs),
+                "context": section.context,
                 "questions": [_question_as_dict(q) for q in section.questions],
             }
             for section in instrument.sections
@@ -48,12 +56,18 @@ def _question_as_dict(question: Question) -> dict[str, Any]:
     show_if = question.show_if
     return {
         "key": question.key,
+        "short": question.short or None,
         "text": question.text,
         "help": question.help,
         "kind": question.kind,
         "choices": [{"value": c.value, "label": str(c.label)} for c in question.choices],
         "paragraphs": list(question.paragraphs),
+        "basis": question.basis or None,
+        "other_source": question.other_source or None,
+        "support": {str(n): phrase for n, phrase in question.support},
         "mitigated_by": list(question.mitigated_by),
+        "max_words": question.max_words,
+        "prompts": list(question.prompts),
         "show_if": None
         if show_if is None
         else {"question": show_if.question, "values": list(show_if.values)},

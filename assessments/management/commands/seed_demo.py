@@ -22,7 +22,9 @@ from assessments.instrument import CURRENT_VERSION, Section, get_instrument
 from assessments.models import Assessment, Country, Membership
 from assessments.scoring import Response
 
-DEMO_ANSWERS = Path(__file__).resolve().parents[2] / "demo" / "arcadia-2025.toml"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+# Arcadia's two cycles: 2025 answered on the first instrument, 2026 on the current one.
+DEMO_CYCLES = {2025: "2013-summary/v1", 2026: CURRENT_VERSION}
 DEFAULT_PASSWORD = "demo-r2p-2026"
 FALLBACK_NOTE = (
     "Reviewed by the inter-ministerial working group; see the annex of supporting documents."
@@ -78,16 +80,22 @@ class Command(BaseCommand):
                 user.groups.add(reviewers)
             users[username] = user
 
-        instrument = get_instrument(CURRENT_VERSION)
         arcadia, focal = countries["XA"], users["focal"]
         if not Assessment.objects.filter(country=arcadia, cycle=2025).exists():
-            submitted = services.start_assessment(country=arcadia, cycle=2025, user=focal)
-            _answer(submitted, instrument.sections, focal)
+            submitted = services.start_assessment(
+                country=arcadia, cycle=2025, user=focal, instrument_version=DEMO_CYCLES[2025]
+            )
+            _answer(submitted, get_instrument(DEMO_CYCLES[2025]).sections, focal)
             services.submit(assessment=submitted, user=focal)
         if not Assessment.objects.filter(country=arcadia, cycle=2026).exists():
-            draft = services.start_assessment(country=arcadia, cycle=2026, user=focal)
-            # Part-way through: the first two sections answered, the rest still open.
-            _answer(draft, instrument.sections[:2], focal)
+            # Started from 2025 (what still means the same is carried over), then part-way
+            # through: the first two sections and the summary brought up to date.
+            draft = services.start_assessment(
+                country=arcadia, cycle=2026, user=focal, from_previous=True
+            )
+            instrument = get_instrument(draft.instrument_version)
+            summary = instrument.section(instrument.summary_question.section_key)
+            _answer(draft, (*instrument.sections[:2], summary), focal)
         if not Assessment.objects.filter(country=countries["XB"], cycle=2026).exists():
             services.start_assessment(country=countries["XB"], cycle=2026, user=users["other"])
 
@@ -105,29 +113,30 @@ class Command(BaseCommand):
 
 
 def _answer(assessment: Assessment, sections: Iterable[Section], user: object) -> None:
-    responses = demo_responses()
+    responses = demo_responses(assessment.cycle)
     for section in sections:
         services.save_answers(
             assessment=assessment,
             section_key=section.key,
             responses={q.key: responses[q.key] for q in section.questions},
             user=user,
-            expected_revision=0,
+            # Built on what is there now: "start from the previous cycle" wrote revision 1.
+            expected_revision=assessment.revision,
         )
 
 
-def demo_responses() -> dict[str, Response]:
-    """An answer and a realistic note for every question, from the demo data file; questions
-    it does not cover (a newer instrument) get the middle of their scale and a plain note."""
-    written = (
-        tomllib.loads(DEMO_ANSWERS.read_text(encoding="utf-8")) if DEMO_ANSWERS.exists() else {}
-    )
+def demo_responses(cycle: int = 2026) -> dict[str, Response]:
+    """An answer and a realistic note for every question of Arcadia's `cycle`, from its demo
+    data file; questions it does not cover get the middle of their scale and a plain note."""
+    path = DEMO_DIR / f"arcadia-{cycle}.toml"
+    written = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     responses = {}
-    for question in get_instrument(CURRENT_VERSION).questions:
+    for question in get_instrument(DEMO_CYCLES[cycle]).questions:
         entry = written.get(question.key, {})
         value = entry.get("value")
         if value not in question.choice_values:
-            values = [v for v in question.choice_values if v not in ("dont_know", "na")]
+            unrated = ("dont_know", "na", "not_priority")
+            values = [v for v in question.choice_values if v not in unrated]
             value = values[len(values) // 2] if values else ""
         note = entry.get("note") or FALLBACK_NOTE
         responses[question.key] = Response(value, note)

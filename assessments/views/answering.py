@@ -1,72 +1,38 @@
-"""Thin views: fetch through access, bind a form, call a service, render or redirect."""
+"""The pages on which an assessment is started, answered, commented and submitted."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments import access, reports, services
+from assessments import access, services
 from assessments.forms import (
     NOTE_MAX_LENGTH,
+    MarkingForm,
     ReplyForm,
     StartAssessmentForm,
+    keep_out_field_name,
     note_field_name,
     section_form_class,
 )
-from assessments.instrument import CURRENT_VERSION, Instrument, Section, get_instrument
+from assessments.instrument import Instrument, Section, get_instrument
 from assessments.models import Assessment, ReviewComment
 from assessments.presenters import (
     comments_by_question,
-    dashboard_rows,
     history_entries,
     label_of,
     question_rows,
     section_citations,
     section_neighbours,
 )
-from assessments.results import (
-    assessment_results,
-    change_rows,
-    previous_assessment,
-    section_page_links,
-)
 from assessments.scoring import Response, overall_progress, section_progress, unanswered
-
-
-@never_cache
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 only when the database answers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "assessments/home.html")
-    cycle = date.today().year
-    return render(
-        request,
-        "assessments/dashboard.html",
-        {"countries": dashboard_rows(request.user, cycle=cycle), "cycle": cycle},
-    )
 
 
 @login_required
@@ -113,8 +79,26 @@ def overview(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
             "can_edit": access.can_edit(request.user, assessment),
             "can_submit": access.can_submit(request.user, assessment),
             "comments": assessment.comments.select_related("author", "replied_by"),
+            "marking_form": MarkingForm(initial={"marking": assessment.marking}),
         },
     )
+
+
+@login_required
+@require_POST
+def marking(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
+    """The security marking the State chooses for its report."""
+    assessment = access.get_editable_assessment_for(request.user, code=code, cycle=cycle)
+    form = MarkingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_marking(assessment=assessment, user=request.user, **form.cleaned_data)
+        except services.AssessmentLocked:
+            raise PermissionDenied from None
+        messages.success(request, _("The report's security marking was saved."))
+    else:
+        messages.error(request, _("Choose one of the markings offered."))
+    return redirect(assessment_url(assessment))
 
 
 def _section_or_404(instrument: Instrument, section_key: str) -> Section:
@@ -192,8 +176,10 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
         initial: dict[str, object] = {"section_revision": services.section_revision(in_section)}
         for question in current.questions:
             if question.key in in_section:
-                initial[question.key] = answers[question.key].value
-                initial[note_field_name(question.key)] = answers[question.key].note
+                saved = answers[question.key]
+                initial[question.key] = saved.value
+                initial[note_field_name(question.key)] = saved.note
+                initial[keep_out_field_name(question.key)] = saved.keep_out_of_report
         form = form_class(initial=initial)
 
     responses = {key: Response(a.value, a.note) for key, a in answers.items()}
@@ -233,14 +219,20 @@ def submit(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
     if not access.can_submit(request.user, assessment):
         raise PermissionDenied
+    error = ""
     if request.method == "POST":
-        services.submit(assessment=assessment, user=request.user)
-        messages.success(
-            request, _("Submitted for review. The answers are now locked while it is reviewed.")
-        )
-        return redirect(assessment_url(assessment))
+        try:
+            services.submit(assessment=assessment, user=request.user)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request, _("Submitted for review. The answers are now locked while it is reviewed.")
+            )
+            return redirect(assessment_url(assessment))
     instrument = get_instrument(assessment.instrument_version)
     responses = assessment.responses()
+    summary = instrument.summary_question
     return render(
         request,
         "assessments/submit.html",
@@ -248,7 +240,12 @@ def submit(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
             "assessment": assessment,
             "missing": unanswered(instrument, responses),
             "progress": overall_progress(instrument, responses),
+            "summary": summary,
+            "summary_written": summary is None
+            or bool(responses.get(summary.key, Response()).note.strip()),
+            "error": error,
         },
+        status=400 if error else 200,
     )
 
 
@@ -315,56 +312,3 @@ def comment_back_url(assessment: Assessment, review_comment: ReviewComment) -> s
     key = review_comment.question_key
     section_key = get_instrument(assessment.instrument_version).question(key).section_key
     return f"{assessment_url(assessment, 'section', section_key=section_key)}#q-{key}"
-
-
-@login_required
-@require_safe
-def results(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
-    assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
-    instrument = get_instrument(assessment.instrument_version)
-    responses = assessment.responses()
-    links = section_page_links(assessment)
-    previous = previous_assessment(request.user, assessment)
-    return render(
-        request,
-        "assessments/results.html",
-        {
-            "assessment": assessment,
-            "instrument": instrument,
-            "results": assessment_results(assessment, instrument, responses, links=links),
-            "previous": previous,
-            "changes": change_rows(instrument, previous.responses(), responses, links=links)
-            if previous
-            else (),
-        },
-    )
-
-
-def _pdf_response(file: object, filename: str) -> FileResponse:
-    response = FileResponse(
-        file, as_attachment=True, filename=filename, content_type="application/pdf"
-    )
-    # Confidential, and a new revision is a new file: never kept by a browser or a proxy.
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-@require_safe
-def report(request: HttpRequest, code: str, cycle: int) -> FileResponse:
-    """The PDF report, for whoever may see the assessment (rendered once per revision)."""
-    assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
-    return _pdf_response(reports.assessment_report(assessment), reports.report_filename(assessment))
-
-
-@login_required
-@require_safe
-def questionnaire(request: HttpRequest, version: str = CURRENT_VERSION) -> FileResponse:
-    """The blank questionnaire of an instrument version, to circulate before answering."""
-    try:
-        instrument = get_instrument(version)
-    except KeyError:
-        raise Http404("No such instrument version.") from None
-    return _pdf_response(
-        reports.questionnaire_report(instrument), reports.questionnaire_filename(version)
-    )

@@ -1,0 +1,77 @@
+"""Thin views: fetch through access, bind a form, call a service, render or redirect.
+
+answering.py holds the pages on which an assessment is answered and submitted; findings.py
+the results, the links marked not relevant and the PDFs. Here: what is neither.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from assessments.presenters import dashboard_rows
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 only when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "assessments/home.html")
+    cycle = date.today().year
+    return render(
+        request,
+        "assessments/dashboard.html",
+        {"countries": dashboard_rows(request.user, cycle=cycle), "cycle": cycle},
+    )
+
+
+from assessments.views.answering import (  # noqa: E402
+    comment,
+    history,
+    marking,
+    overview,
+    section,
+    start,
+    submit,
+)
+from assessments.views.findings import (  # noqa: E402
+    dismiss_link,
+    questionnaire,
+    report,
+    restore_link,
+    results,
+)
+
+__all__ = [
+    "comment",
+    "dismiss_link",
+    "healthz",
+    "history",
+    "home",
+    "marking",
+    "overview",
+    "questionnaire",
+    "report",
+    "restore_link",
+    "results",
+    "section",
+    "start",
+    "submit",
+]

@@ -1,0 +1,136 @@
+"""The results page, marking a suggested link not relevant (and restoring it), and the PDFs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from assessments import access, reports, services
+from assessments.forms import (
+    DismissLinkForm,
+)
+from assessments.instrument import CURRENT_VERSION, Instrument, Question, get_instrument
+from assessments.results import (
+    assessment_results,
+    change_rows,
+    previous_assessment,
+    section_page_links,
+)
+from assessments.views.answering import assessment_url
+
+
+@login_required
+@require_safe
+def results(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
+    assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
+    instrument = get_instrument(assessment.instrument_version)
+    responses = assessment.responses()
+    links = section_page_links(assessment)
+    previous = previous_assessment(request.user, assessment)
+    return render(
+        request,
+        "assessments/results.html",
+        {
+            "assessment": assessment,
+            "instrument": instrument,
+            "results": assessment_results(assessment, instrument, responses, links=links),
+            "previous": previous,
+            "changes": change_rows(instrument, previous, responses, links=links),
+            "can_edit": access.can_edit(request.user, assessment),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dismiss_link(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
+    """Mark a link suggested between a risk factor and a measure as not relevant here."""
+    assessment = access.get_editable_assessment_for(request.user, code=code, cycle=cycle)
+    instrument = get_instrument(assessment.instrument_version)
+    form = DismissLinkForm(request.POST or None, initial=request.GET.dict())
+    data = request.POST if request.method == "POST" else request.GET
+    risk, measure = _suggested_link(instrument, data.get("risk", ""), data.get("measure", ""))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dismiss_link(
+                assessment=assessment,
+                risk_key=risk.key,
+                measure_key=measure.key,
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except services.AssessmentLocked:
+            raise PermissionDenied from None
+        messages.success(request, _("The link is marked not relevant for this assessment."))
+        return redirect(assessment_url(assessment, "results") + "#consider")
+    return render(
+        request,
+        "assessments/dismiss_link.html",
+        {"assessment": assessment, "form": form, "risk": risk, "measure": measure},
+    )
+
+
+def _suggested_link(
+    instrument: Instrument, risk_key: str, measure_key: str
+) -> tuple[Question, Question]:
+    try:
+        risk = instrument.question(risk_key)
+        measure = instrument.question(measure_key)
+    except KeyError:
+        raise Http404("No such link.") from None
+    if measure.key not in risk.mitigated_by:
+        raise Http404("No such link.")
+    return risk, measure
+
+
+@login_required
+@require_POST
+def restore_link(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
+    assessment = access.get_editable_assessment_for(request.user, code=code, cycle=cycle)
+    instrument = get_instrument(assessment.instrument_version)
+    risk, measure = _suggested_link(
+        instrument, request.POST.get("risk", ""), request.POST.get("measure", "")
+    )
+    try:
+        services.restore_link(
+            assessment=assessment, risk_key=risk.key, measure_key=measure.key, user=request.user
+        )
+    except services.AssessmentLocked:
+        raise PermissionDenied from None
+    messages.success(request, _("The link is back in the analysis."))
+    return redirect(assessment_url(assessment, "results") + "#consider")
+
+
+def _pdf_response(file: object, filename: str) -> FileResponse:
+    response = FileResponse(
+        file, as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+    # Confidential, and a new revision is a new file: never kept by a browser or a proxy.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_safe
+def report(request: HttpRequest, code: str, cycle: int) -> FileResponse:
+    """The PDF report, for whoever may see the assessment (rendered once per revision)."""
+    assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
+    return _pdf_response(reports.assessment_report(assessment), reports.report_filename(assessment))
+
+
+@login_required
+@require_safe
+def questionnaire(request: HttpRequest, version: str = CURRENT_VERSION) -> FileResponse:
+    """The blank questionnaire of an instrument version, to circulate before answering."""
+    try:
+        instrument = get_instrument(version)
+    except KeyError:
+        raise Http404("No such instrument version.") from None
+    return _pdf_response(
+        reports.questionnaire_report(instrument), reports.questionnaire_filename(version)
+    )
