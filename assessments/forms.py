@@ -19,6 +19,7 @@ from assessments.scoring import Response
 NOTE_MAX_LENGTH = 5000
 NOTE_SUFFIX = "__note"
 KEEP_OUT_SUFFIX = "__keep_out"
+LOADED_SUFFIX = "__loaded"
 
 
 def note_field_name(question_key: str) -> str:
@@ -29,9 +30,15 @@ def keep_out_field_name(question_key: str) -> str:
     return f"{question_key}{KEEP_OUT_SUFFIX}"
 
 
+def loaded_field_name(question_key: str) -> str:
+    return f"{question_key}{LOADED_SUFFIX}"
+
+
 class SectionForm(forms.Form):
     section: Section
     section_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # One id per page load, sent with each of its saves (services.save_answers).
+    writer = forms.RegexField(regex=r"^[0-9a-f]{0,32}$", required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
@@ -68,6 +75,15 @@ class SectionForm(forms.Form):
                 self.cleaned_data.get(keep_out_field_name(question.key), False),
             )
         return responses
+
+    def loaded(self) -> dict[str, str] | None:
+        """Each question's digest as the page last had it (hidden inputs, updated by each
+        autosave); None from a post that carries none, whose every answer then counts as
+        changed."""
+        names = {q.key: loaded_field_name(q.key) for q in self.section.questions}
+        if not any(name in self.data for name in names.values()):
+            return None
+        return {key: str(self.data.get(name, ""))[:64] for key, name in names.items()}
 
 
 @cache

@@ -139,6 +139,8 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The page (one id per page load) that saved it last: a page never conflicts with itself.
+    writer = models.CharField(max_length=32, blank=True)
 
     class Meta:
         constraints = [

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.forms import BoundField, Form
 
 from assessments import access
-from assessments.forms import keep_out_field_name, note_field_name
+from assessments.forms import keep_out_field_name, loaded_field_name, note_field_name
 from assessments.instrument import Instrument, Question, Section, get_instrument
 from assessments.models import Answer, Assessment, AssessmentEvent, Country, ReviewComment
 from assessments.scoring import Progress, Responses, overall_progress
@@ -94,7 +94,9 @@ class QuestionRow:
     keep_out: BoundField | None  # None where the note can't be kept out (the summary)
     saved: Answer | None
     visible: bool
+    loaded: str  # the answer's digest as this page has it (services.save_answers)
     theirs: Answer | None = None
+    elsewhere: Answer | None = None  # saved by another page meanwhile, shown instead
     show_if_values: str = ""
     comments: list[ReviewComment] = field(default_factory=list)
 
@@ -125,6 +127,7 @@ def question_rows(
     rows = []
     for index, question in enumerate(section.questions, start=1):
         theirs = conflict.theirs.get(question.key) if conflict else None
+        loaded = loaded_field_name(question.key)
         rows.append(
             QuestionRow(
                 number=f"{position}.{index}",
@@ -136,7 +139,9 @@ def question_rows(
                 else None,
                 saved=answers.get(question.key),
                 visible=instrument.is_visible(question, values),
+                loaded=str(form.data.get(loaded, "")) if form.is_bound else form.initial[loaded],
                 theirs=theirs,
+                elsewhere=conflict.elsewhere.get(question.key) if conflict else None,
                 show_if_values=" ".join(question.show_if.values) if question.show_if else "",
                 comments=comments.get(question.key, []),
             )

@@ -27,6 +27,7 @@ The method (../shared/design/FINDINGS.md), as `score` applies it:
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -40,6 +41,13 @@ class Response:
     value: str = ""
     note: str = ""
     keep_out_of_report: bool = False  # the note is seen in the app, never printed
+
+    @property
+    def digest(self) -> str:
+        """A short fingerprint: a page sends back the one of what it loaded, so that a save
+        can tell what the page changed from what it merely shows."""
+        text = f"{self.value}\x1f{self.keep_out_of_report:d}\x1f{self.note}"
+        return hashlib.blake2s(text.encode(), digest_size=8).hexdigest()
 
 
 Responses = Mapping[str, Response]

@@ -26,7 +26,15 @@ from assessments.models import (
 )
 from assessments.scoring import EMPTY, Response
 
-ANSWER_FIELDS = ["value", "note", "keep_out_of_report", "revision", "updated_by", "updated_at"]
+ANSWER_FIELDS = [
+    "value",
+    "note",
+    "keep_out_of_report",
+    "revision",
+    "updated_by",
+    "updated_at",
+    "writer",
+]
 
 
 class AssessmentLocked(Exception):
@@ -35,10 +43,18 @@ class AssessmentLocked(Exception):
 
 @dataclass
 class SectionConflict(Exception):
-    """Someone else saved the section after the revision the writer had loaded."""
+    """Questions that this page changed and another page (anyone's, the writer's own other
+    tab included) changed too since this page loaded them: nothing was written."""
 
-    theirs: dict[str, Answer]
+    theirs: dict[str, Answer]  # changed on both sides: the writer chooses
+    elsewhere: dict[str, Answer]  # changed only elsewhere: kept, and shown to the writer
     section_revision: int
+
+
+@dataclass(frozen=True)
+class Saved:
+    revision: int  # the section's, after the save
+    elsewhere: tuple[str, ...]  # questions changed by another page since this one loaded
 
 
 def section_revision(answers: Mapping[str, Answer]) -> int:
@@ -147,31 +163,47 @@ def save_answers(
     responses: Mapping[str, Response],
     user: AbstractBaseUser,
     expected_revision: int,
-) -> int:
-    """Save what changed among one section's answers and return the section's new revision.
+    writer: str = "",
+    loaded: Mapping[str, str] | None = None,
+) -> Saved:
+    """Save what this page changed among one section's answers.
 
-    `expected_revision` is the section's revision when the writer loaded it. If anyone else
-    has saved an answer of this section since, nothing is written and SectionConflict says
-    what they saved. The writer's own saves since (an autosave racing a click) never conflict.
+    `writer` identifies the page (one id per page load: an autosave in flight and a Save
+    click on it are one writer); `expected_revision` is the section's revision when it loaded
+    and `loaded` each question's Response.digest as the page last had it. A question whose
+    response still has its loaded digest was not changed here and is never written back. A
+    question changed here and also saved by another page since — anyone's, the same person's
+    other tab included — is a conflict: nothing is written and SectionConflict says what is
+    theirs. Without `loaded` (a script, the demo) every response given counts as changed.
     """
     locked = _editable(assessment)
     section = get_instrument(locked.instrument_version).section(section_key)
     keys = [question.key for question in section.questions]
     current = {a.question_key: a for a in locked.answers.filter(question_key__in=keys)}
-    theirs = {
+    newer = {
         key: answer
         for key, answer in current.items()
-        if answer.revision > expected_revision and answer.updated_by_id != user.pk
+        if answer.revision > expected_revision and (not writer or answer.writer != writer)
     }
+    changed_here = {
+        key: responses[key]
+        for key in keys
+        if key in responses and (loaded is None or responses[key].digest != loaded.get(key))
+    }
+    theirs = {
+        key: newer[key]
+        for key, response in changed_here.items()
+        if key in newer and newer[key].response() != response
+    }
+    elsewhere = {key: answer for key, answer in newer.items() if key not in changed_here}
     if theirs:
-        raise SectionConflict(theirs=theirs, section_revision=section_revision(current))
+        raise SectionConflict(
+            theirs=theirs, elsewhere=elsewhere, section_revision=section_revision(current)
+        )
 
     new_revision = locked.revision + 1
     changes, rows = [], []
-    for key in keys:
-        if key not in responses:
-            continue
-        new = responses[key]
+    for key, new in changed_here.items():
         old = current[key].response() if key in current else EMPTY
         if old == new:
             continue
@@ -193,10 +225,11 @@ def save_answers(
                 keep_out_of_report=new.keep_out_of_report,
                 revision=new_revision,
                 updated_by=user,
+                writer=writer,
             )
         )
     if not rows:
-        return section_revision(current)
+        return Saved(section_revision(current), tuple(elsewhere))
 
     Answer.objects.bulk_create(
         rows,
@@ -212,7 +245,7 @@ def save_answers(
         detail={"section": section_key, "changes": changes},
     )
     assessment.revision = locked.revision
-    return new_revision
+    return Saved(new_revision, tuple(elsewhere))
 
 
 @transaction.atomic

@@ -3,7 +3,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+
+from assessments.htmx import is_htmx
 
 RENEW_AFTER_SECONDS = 60
 
@@ -29,3 +33,33 @@ class IdleSessionMiddleware:
             if now - session.get("renewed_at", 0) >= RENEW_AFTER_SECONDS:
                 session["renewed_at"] = now
         return response
+
+
+class HtmxSignedOutMiddleware:
+    """An autosave that meets an ended session gets a small 401, not the login page.
+
+    `login_required` answers a signed-out request with a redirect to the login page; the
+    browser would follow it and hand the page to htmx, which would put it in the save bar. The
+    page's script reads the 401 (and the `R2P-Reason` header) and keeps what was typed. Goes
+    after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            is_htmx(request)
+            and response.status_code == 302
+            and not request.user.is_authenticated
+            and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+        ):
+            return signed_out_response()
+        return response
+
+
+def signed_out_response() -> HttpResponse:
+    response = HttpResponse("signed out", status=401, content_type="text/plain")
+    response["R2P-Reason"] = "signed-out"
+    return response

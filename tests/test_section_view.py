@@ -28,14 +28,22 @@ def url(assessment: Assessment, section_key: str = SECTION.key) -> str:
     return f"/assessments/{assessment.country.code}/{assessment.cycle}/sections/{section_key}/"
 
 
+PAGE_A, PAGE_B = "a" * 32, "b" * 32  # two page loads (two tabs): their writer ids
+
+
 def form(
     revision: int = 0,
     values: dict[str, str] | None = None,
     notes: dict[str, str] | None = None,
     kept_out: tuple[str, ...] = (),
+    writer: str = "",
+    loaded: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """The section form's data as a browser sends it (a ticked checkbox sends "on")."""
-    data = {"section_revision": str(revision)}
+    """The section form's data as a browser sends it (a ticked checkbox sends "on"); `loaded`
+    gives the digests the page had, keyed by question."""
+    data = {"section_revision": str(revision), "writer": writer}
+    for key, digest in (loaded or {}).items():
+        data[f"{key}__loaded"] = digest
     for key, value in (values or {}).items():
         data[key] = value
     for key, note in (notes or {}).items():
@@ -199,19 +207,30 @@ def test_a_stale_save_is_refused_with_their_values_and_mine_shown(client, world)
     client.force_login(world.editor)
     # The editor loaded the section before that save (revision 0) and typed their own answer.
     response = client.post(
-        url(world.assessment), form(values={Q1.key: "low"}, notes={Q1.key: "My own evidence"})
+        url(world.assessment),
+        form(values={Q1.key: "low"}, notes={Q1.key: "My own evidence"}, writer=PAGE_A),
     )
     html = response.content.decode()
     assert response.status_code == 409
-    assert "a colleague saved this section after you opened it" in html
+    assert "Not saved: these answers were also changed on another page" in html
+    assert "Also changed by" in fieldset(html, Q1.key)
     assert "Their evidence" in html
     assert "My own evidence" in html
     assert Answer.objects.get(question_key=Q1.key).value == "high"
-    # The form now carries the current revision: saving again keeps mine.
+    # The form now carries the current revision and their answer as seen: saving again keeps
+    # mine.
     assert 'name="section_revision" value="2"' in html
+    theirs = Response("high", "Their evidence").digest
+    assert f'name="{Q1.key}__loaded" id="loaded-{Q1.key}" value="{theirs}"' in html
     client.post(
         url(world.assessment),
-        form(revision=2, values={Q1.key: "low"}, notes={Q1.key: "My own evidence"}),
+        form(
+            revision=2,
+            values={Q1.key: "low"},
+            notes={Q1.key: "My own evidence"},
+            writer=PAGE_A,
+            loaded={Q1.key: theirs},
+        ),
     )
     assert Answer.objects.get(question_key=Q1.key).value == "low"
 
@@ -232,13 +251,108 @@ def test_a_stale_autosave_reports_the_conflict(client, world) -> None:
     assert Answer.objects.get(question_key=Q1.key).value == "high"
 
 
-def test_my_own_earlier_save_never_conflicts(client, world) -> None:
+def test_a_page_never_conflicts_with_its_own_saves(client, world) -> None:
+    """An autosave in flight and a click on Save, from the same page load, are one writer."""
     client.force_login(world.editor)
-    client.post(url(world.assessment), form(values={Q1.key: "low"}), HTTP_HX_REQUEST="true")
+    client.post(
+        url(world.assessment), form(values={Q1.key: "low"}, writer=PAGE_A), HTTP_HX_REQUEST="true"
+    )
     # A click on Save from the page still carrying revision 0.
-    response = client.post(url(world.assessment), form(values={Q1.key: "high"}))
+    response = client.post(url(world.assessment), form(values={Q1.key: "high"}, writer=PAGE_A))
     assert response.status_code == 302
     assert Answer.objects.get(question_key=Q1.key).value == "high"
+
+
+def test_the_same_person_in_two_tabs_gets_a_conflict_not_a_silent_overwrite(client, world):
+    """Tab B saves 2.1; tab A, stale, autosaves the same question: it is shown, not lost."""
+    client.force_login(world.editor)
+    empty = Response().digest
+    client.post(
+        url(world.assessment),
+        form(values={Q1.key: "low"}, notes={Q1.key: "Typed in tab B"}, writer=PAGE_B),
+    )
+    response = client.post(
+        url(world.assessment),
+        form(
+            values={Q1.key: "high"},
+            notes={Q1.key: "Typed in tab A"},
+            writer=PAGE_A,
+            loaded={Q1.key: empty},
+        ),
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'data-state="conflict"' in response.content.decode()
+    assert Answer.objects.get(question_key=Q1.key).note == "Typed in tab B"
+
+
+def test_questions_this_page_did_not_change_are_never_written_back(client, world) -> None:
+    """A colleague answered 1.3 after this page loaded; this page changed only 1.2: both
+    stand, and the page is told that 1.3 changed."""
+    colleague = _second_editor(world)
+    empty = Response().digest
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=SECTION.key,
+        responses={Q2.key: Response("high", "Their note")},
+        user=colleague,
+        expected_revision=0,
+    )
+    client.force_login(world.editor)
+    # The stale page still shows 1.3 empty, and sends it as it loaded it.
+    response = client.post(
+        url(world.assessment),
+        form(
+            values={Q1.key: "low", Q2.key: ""},
+            notes={Q1.key: "Mine", Q2.key: ""},
+            writer=PAGE_A,
+            loaded={Q1.key: empty, Q2.key: empty},
+        ),
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert 'data-state="saved"' in html
+    number = html_number(Q2)
+    assert f"Another page changed question {number} meanwhile" in html
+    answers = {a.question_key: (a.value, a.note) for a in world.assessment.answers.all()}
+    assert answers == {Q1.key: ("low", "Mine"), Q2.key: ("high", "Their note")}
+    # The page's digests follow what it now holds.
+    mine = Response("low", "Mine").digest
+    assert f'id="loaded-{Q1.key}" value="{mine}" hx-swap-oob="true"' in html
+
+
+def test_a_conflict_shows_what_changed_only_elsewhere_as_it_was_saved(client, world) -> None:
+    colleague = _second_editor(world)
+    empty = Response().digest
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=SECTION.key,
+        responses={Q1.key: Response("high", "Theirs 1"), Q2.key: Response("low", "Theirs 2")},
+        user=colleague,
+        expected_revision=0,
+    )
+    client.force_login(world.editor)
+    response = client.post(
+        url(world.assessment),
+        form(
+            values={Q1.key: "moderate", Q2.key: ""},
+            notes={Q1.key: "Mine 1", Q2.key: ""},
+            writer=PAGE_A,
+            loaded={Q1.key: empty, Q2.key: empty},
+        ),
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Mine 1" in fieldset(html, Q1.key)  # mine kept on screen, theirs beside it
+    assert "Also changed by" in fieldset(html, Q1.key)
+    q2 = fieldset(html, Q2.key)
+    assert "Theirs 2" in q2 and "while this page was open" in q2
+    assert re.search(rf'value="low" id="{re.escape(Q2.key)}-low"[^>]*checked', q2)
+
+
+def html_number(question) -> str:
+    position = INSTRUMENT.sections.index(INSTRUMENT.section(question.section_key)) + 1
+    index = INSTRUMENT.section(question.section_key).questions.index(question) + 1
+    return f"{position}.{index}"
 
 
 def test_saves_to_different_sections_never_conflict(client, world) -> None:
@@ -464,7 +578,7 @@ def test_skip_logic_hides_a_question_until_its_condition_holds(client, world) ->
             section_key=controller.section_key,
             responses={controller.key: Response(value, "")},
             user=world.editor,
-            expected_revision=0,
+            expected_revision=world.assessment.revision,
         )
 
     answer(hiding)

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from assessments.htmx import is_htmx
 from assessments.presenters import dashboard_rows
 
 
@@ -28,6 +29,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The form's security token no longer matches the session's: the person was signed out,
+    or signed in again in another tab. An autosave gets a small 403 its page explains (and
+    retries with the new token); a full page, a page saying so in the app's words."""
+    if is_htmx(request):
+        response = HttpResponse("session changed", status=403, content_type="text/plain")
+        response["R2P-Reason"] = "csrf"
+        return response
+    return render(request, "csrf_failure.html", status=403)
 
 
 @require_safe

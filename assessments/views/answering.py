@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,13 +20,16 @@ from assessments.forms import (
     NOTE_MAX_LENGTH,
     MarkingForm,
     ReplyForm,
+    SectionForm,
     StartAssessmentForm,
     keep_out_field_name,
+    loaded_field_name,
     note_field_name,
     section_form_class,
 )
+from assessments.htmx import is_htmx
 from assessments.instrument import Instrument, Section, get_instrument
-from assessments.models import Assessment, ReviewComment
+from assessments.models import Answer, Assessment, ReviewComment
 from assessments.presenters import (
     comments_by_question,
     history_entries,
@@ -32,7 +38,8 @@ from assessments.presenters import (
     section_citations,
     section_neighbours,
 )
-from assessments.scoring import Response, overall_progress, section_progress, unanswered
+from assessments.results import question_numbers
+from assessments.scoring import EMPTY, Response, overall_progress, section_progress, unanswered
 
 
 @login_required
@@ -108,8 +115,66 @@ def _section_or_404(instrument: Instrument, section_key: str) -> Section:
         raise Http404("No such section.") from None
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+def initial_data(section: Section, answers: Mapping[str, Answer]) -> dict[str, object]:
+    """A fresh page: the saved answers, the section's revision, each question's digest as
+    loaded, and a writer id of its own."""
+    in_section = {q.key: answers[q.key] for q in section.questions if q.key in answers}
+    initial: dict[str, object] = {
+        "section_revision": services.section_revision(in_section),
+        "writer": uuid.uuid4().hex,
+    }
+    for question in section.questions:
+        saved = in_section[question.key].response() if question.key in in_section else EMPTY
+        initial[question.key] = saved.value
+        initial[note_field_name(question.key)] = saved.note
+        initial[keep_out_field_name(question.key)] = saved.keep_out_of_report
+        initial[loaded_field_name(question.key)] = saved.digest
+    return initial
+
+
+def merged_data(
+    posted: QueryDict, conflict: services.SectionConflict, section: Section
+) -> QueryDict:
+    """The form after a conflict: what the writer typed, on the section's current revision.
+    A question changed on both sides counts as seen, so that saving again keeps the writer's;
+    one changed only elsewhere shows what was saved there, which this page leaves alone."""
+    data = posted.copy()
+    data["section_revision"] = str(conflict.section_revision)
+    for key, answer in conflict.theirs.items():
+        data[loaded_field_name(key)] = answer.response().digest
+    for key, answer in conflict.elsewhere.items():
+        data[key] = answer.value
+        data[note_field_name(key)] = answer.note
+        if answer.keep_out_of_report:
+            data[keep_out_field_name(key)] = "on"
+        else:
+            data.pop(keep_out_field_name(key), None)
+        data[loaded_field_name(key)] = answer.response().digest
+    return data
+
+
+def _saved_status(
+    request: HttpRequest,
+    assessment: Assessment,
+    instrument: Instrument,
+    form: SectionForm,
+    saved: services.Saved,
+) -> HttpResponse:
+    """The save bar after an autosave, and the page's revision and digests brought up to
+    what it now holds (out of band)."""
+    numbers = question_numbers(instrument)
+    return render(
+        request,
+        "assessments/_save_status.html",
+        {
+            "state": "saved",
+            "revision": saved.revision,
+            "saved_at": timezone.now(),
+            "progress": overall_progress(instrument, assessment.responses()),
+            "loaded": {key: r.digest for key, r in form.responses().items()},
+            "elsewhere": [numbers[key] for key in saved.elsewhere],
+        },
+    )
 
 
 @login_required
@@ -129,58 +194,45 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
         form = form_class(request.POST)
         if form.is_valid():
             try:
-                revision = services.save_answers(
+                saved = services.save_answers(
                     assessment=assessment,
                     section_key=current.key,
                     responses=form.responses(),
                     user=request.user,
                     expected_revision=form.cleaned_data["section_revision"],
+                    writer=form.cleaned_data["writer"],
+                    loaded=form.loaded(),
                 )
             except services.AssessmentLocked:
                 raise PermissionDenied from None
             except services.SectionConflict as error:
                 conflict = error
-                # Re-bound with the section's current revision: saving again keeps yours.
-                data = request.POST.copy()
-                data["section_revision"] = str(error.section_revision)
-                form = form_class(data)
+                form = form_class(merged_data(request.POST, error, current))
                 form.is_valid()
+                answers = {
+                    a.question_key: a for a in assessment.answers.select_related("updated_by")
+                }
             else:
-                if _is_htmx(request):
-                    progress = overall_progress(instrument, assessment.responses())
-                    return render(
-                        request,
-                        "assessments/_save_status.html",
-                        {
-                            "state": "saved",
-                            "revision": revision,
-                            "saved_at": timezone.now(),
-                            "progress": progress,
-                        },
-                    )
+                if is_htmx(request):
+                    return _saved_status(request, assessment, instrument, form, saved)
                 messages.success(request, _("Your answers were saved."))
                 following = section_neighbours(instrument, current)[1]
                 if "save_continue" in request.POST and following is not None:
                     return redirect(
                         assessment_url(assessment, "section", section_key=following.key)
                     )
+                if "save_review" in request.POST:
+                    return redirect(assessment_url(assessment, "submit"))
                 return redirect(assessment_url(assessment, "section", section_key=current.key))
-        if _is_htmx(request):
+        if is_htmx(request):
             return render(
                 request,
                 "assessments/_save_status.html",
                 {"state": "conflict" if conflict else "invalid"},
+                status=409 if conflict else 200,
             )
     else:
-        in_section = {q.key: answers[q.key] for q in current.questions if q.key in answers}
-        initial: dict[str, object] = {"section_revision": services.section_revision(in_section)}
-        for question in current.questions:
-            if question.key in in_section:
-                saved = answers[question.key]
-                initial[question.key] = saved.value
-                initial[note_field_name(question.key)] = saved.note
-                initial[keep_out_field_name(question.key)] = saved.keep_out_of_report
-        form = form_class(initial=initial)
+        form = form_class(initial=initial_data(current, answers))
 
     responses = {key: Response(a.value, a.note) for key, a in answers.items()}
     previous_section, next_section = section_neighbours(instrument, current)
@@ -203,6 +255,7 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
             ),
             "conflict": conflict,
             "can_edit": can_edit,
+            "can_submit": access.can_submit(request.user, assessment),
             "progress": overall_progress(instrument, responses),
             "citations": section_citations(instrument, current),
             "note_max_length": NOTE_MAX_LENGTH,

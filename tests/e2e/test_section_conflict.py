@@ -41,11 +41,11 @@ def test_the_second_to_save_gets_the_conflict_screen_and_keeps_their_text(
     with second.page.expect_response(lambda r: r.request.method == "POST") as posted:
         second.page.get_by_role("button", name="Save", exact=True).click()
     assert posted.value.status == 409
-    expect(second.page.locator("#conflict")).to_contain_text("a colleague saved this section")
+    expect(second.page.locator("#conflict")).to_contain_text("also changed on another page")
     # What they typed is still in the form, and what the colleague saved is shown beside it.
     expect(second_question.locator("textarea")).to_have_value(SECOND_NOTE)
     expect(second_question.locator(f"input[value='{second_value}']")).to_be_checked()
-    expect(second_question).to_contain_text("Saved by focal")
+    expect(second_question).to_contain_text("Also changed by Amara Okafor")
     expect(second_question).to_contain_text(FIRST_NOTE)
     second.check("conflict screen", screenshot="c-conflict")
 
