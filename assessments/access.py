@@ -82,6 +82,15 @@ def can_submit(user: User, assessment: Assessment) -> bool:
     return can_edit(user, assessment)
 
 
+def can_withdraw(user: User, assessment: Assessment) -> bool:
+    """Editors, while it is submitted (services.withdraw also asks that no reviewer has
+    opened it yet)."""
+    return (
+        assessment.status == Assessment.Status.SUBMITTED
+        and _role(user, assessment) == Membership.Role.EDITOR
+    )
+
+
 def can_start(user: User, country: Country) -> bool:
     return editable_countries_for(user).filter(pk=country.pk).exists()
 

@@ -9,14 +9,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import access, services
 from assessments.instrument import get_instrument
@@ -28,7 +28,7 @@ from assessments.models import (
     Membership,
     ReviewComment,
 )
-from assessments.presenters import history_entries, review_sections
+from assessments.presenters import changes_since_return, history_entries, review_sections
 from assessments.results import assessment_results, section_page_links
 from assessments.scoring import overall_progress
 
@@ -127,16 +127,23 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
         return [
             path("<int:pk>/comment/", post(self.comment_view), name="assessments_review_comment"),
             path("<int:pk>/return/", post(self.return_view), name="assessments_review_return"),
-            path("<int:pk>/accept/", post(self.accept_view), name="assessments_review_accept"),
+            path(
+                "<int:pk>/accept/",
+                self.admin_site.admin_view(require_http_methods(["GET", "POST"])(self.accept_view)),
+                name="assessments_review_accept",
+            ),
             *super().get_urls(),
         ]
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
     ) -> HttpResponse:
-        """The review page: everything a reviewer reads before deciding, read-only."""
+        """The review page: everything a reviewer reads before deciding, read-only. Opening a
+        submission ends the country's chance to withdraw it (services.mark_opened)."""
         assessment = self._reviewable(request, object_id)
+        services.mark_opened(assessment=assessment, user=request.user)
         instrument = get_instrument(assessment.instrument_version)
+        events = list(assessment.events.select_related("user"))
         answers = {a.question_key: a for a in assessment.answers.select_related("updated_by")}
         comments = list(assessment.comments.select_related("author", "replied_by"))
         results = assessment_results(
@@ -151,7 +158,10 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
             "results": results,
             "sections": review_sections(instrument, answers, comments),
             "general_comments": [c for c in comments if c.is_general],
-            "entries": history_entries(instrument, assessment.events.select_related("user")),
+            "entries": history_entries(instrument, events),
+            "since_return": changes_since_return(instrument, events)
+            if assessment.status == Assessment.Status.SUBMITTED
+            else None,
             "can_decide": assessment.status == Assessment.Status.SUBMITTED,
             "comment_form": CommentForm(),
             "return_form": ReturnForm(),
@@ -159,6 +169,8 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
         return TemplateResponse(request, "admin/assessments/assessment/review.html", context)
 
     def _reviewable(self, request: HttpRequest, pk: str | int) -> Assessment:
+        if not str(pk).isdigit():
+            raise Http404("No such assessment.")
         assessment = get_object_or_404(Assessment.objects.select_related("country"), pk=pk)
         if not access.can_review(request.user, assessment):
             raise PermissionDenied
@@ -204,14 +216,25 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
         return self._back(assessment)
 
     def accept_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Accepting is final: a page to confirm it, which warns of unresolved comments."""
         assessment = self._reviewable(request, pk)
-        try:
-            services.accept(assessment=assessment, user=request.user)
-        except services.AssessmentLocked as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Accepted; the country's members were told by email."))
-        return self._back(assessment)
+        if request.method == "POST":
+            try:
+                services.accept(assessment=assessment, user=request.user)
+            except services.AssessmentLocked as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Accepted; the country's members were told by email."))
+            return self._back(assessment)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Accept %(assessment)s?") % {"assessment": assessment},
+            "assessment": assessment,
+            "can_decide": assessment.status == Assessment.Status.SUBMITTED,
+            "unresolved": list(assessment.comments.filter(resolved=False).select_related("author")),
+        }
+        return TemplateResponse(request, "admin/assessments/assessment/accept.html", context)
 
 
 class MembershipInline(admin.TabularInline):

@@ -174,6 +174,23 @@ class ReplyForm(forms.Form):
     resolved = forms.BooleanField(label=_("Mark as resolved"), required=False)
 
 
+class SettingsForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Times are shown in it. Leave empty to follow your browser."),
+    )
+
+    def __init__(self, *args: object, zones: list[str], browser_zone: str, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        empty = _("Your browser's (%(zone)s)") % {"zone": browser_zone} if browser_zone else ""
+        self.fields["time_zone"].choices = [("", empty or _("The site's (UTC)"))] + [
+            (zone, zone) for zone in zones
+        ]
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form, holding the username to the user model's length.
 

@@ -11,6 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from assessments.scoring import Response
 
 
+class UserSettings(models.Model):
+    """What a person chooses for themselves: the time zone times are shown in (empty: their
+    browser's, else the site's)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="r2p_settings"
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("user settings")
+        verbose_name_plural = _("user settings")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
 class Country(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(
@@ -197,6 +214,8 @@ class AssessmentEvent(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         COMMENTED = "commented", _("Review comment")
         REPLIED = "replied", _("Reply to a review comment")
+        WITHDRAWN = "withdrawn", _("Submission withdrawn")
+        REVIEW_OPENED = "review_opened", _("Opened for review")
         LINK_DISMISSED = "link_dismissed", _("Suggested link marked not relevant")
         LINK_RESTORED = "link_restored", _("Suggested link restored")
         MARKING_SET = "marking_set", _("Security marking chosen")

@@ -1,8 +1,15 @@
 """Emails about assessments. They say what happened and link to the app, and never carry
-answer content: an assessment is sensitive, and email is not a safe place for it."""
+answer content: an assessment is sensitive, and email is not a safe place for it.
+
+They are sent after the write they tell of has committed (services.py, on_commit), and a
+mail server that is down or refuses a message never turns that write into an error: the
+failure is logged and the send tried once more. (A task queue will take them off the
+request: issue "off the request path".)
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -17,13 +24,21 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from assessments.access import REVIEWERS_GROUP
+from assessments.instrument import get_instrument
 from assessments.models import Assessment, Country
+from assessments.scoring import overall_progress
+
+logger = logging.getLogger(__name__)
+ATTEMPTS = 2
 
 
 def _send(
     template: str, subject: str, recipients: Iterable[AbstractBaseUser], **context: object
 ) -> int:
-    """One message per recipient, so nobody sees who else was told."""
+    """One message per recipient, so nobody sees who else was told. Returns how many were
+    sent; a failure is logged, never raised."""
+    # A line break in a subject (a country's name, say) is refused by the mail library.
+    subject = " ".join(subject.split())
     messages = []
     for user in recipients:
         body_context = {"user": user, "site_url": settings.SITE_URL, **context}
@@ -36,7 +51,20 @@ def _send(
             render_to_string(f"emails/{template}.html", body_context), "text/html"
         )
         messages.append(message)
-    return get_connection().send_messages(messages) if messages else 0
+    if not messages:
+        return 0
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return get_connection().send_messages(messages) or 0
+        except Exception:  # the mail server's failure is ours to log, not the user's to see
+            logger.exception(
+                "Could not send the %r email (%d recipients), attempt %d of %d",
+                template,
+                len(messages),
+                attempt,
+                ATTEMPTS,
+            )
+    return 0
 
 
 def _reviewers() -> Iterable[AbstractBaseUser]:
@@ -67,9 +95,25 @@ def _link(assessment: Assessment, *, admin: bool = False) -> str:
 
 
 def assessment_submitted(assessment: Assessment, *, by: AbstractBaseUser) -> int:
+    progress = overall_progress(
+        get_instrument(assessment.instrument_version), assessment.responses()
+    )
     return _send(
         "submitted",
         _("%(assessment)s was submitted for review") % {"assessment": assessment},
+        _reviewers(),
+        assessment=assessment,
+        by=by,
+        link=_link(assessment, admin=True),
+        unanswered=progress.total - progress.answered,
+        total=progress.total,
+    )
+
+
+def assessment_withdrawn(assessment: Assessment, *, by: AbstractBaseUser) -> int:
+    return _send(
+        "withdrawn",
+        _("%(assessment)s was withdrawn from review") % {"assessment": assessment},
         _reviewers(),
         assessment=assessment,
         by=by,

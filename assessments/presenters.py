@@ -220,6 +220,56 @@ def history_entries(
     return entries
 
 
+@dataclass
+class ChangeSinceReturn:
+    question: Question
+    number: str
+    value_changed: bool = False
+    old: str = ""
+    new: str = ""
+    note_changed: bool = False
+
+
+def changes_since_return(
+    instrument: Instrument, events: Iterable[AssessmentEvent]
+) -> list[ChangeSinceReturn] | None:
+    """What the country changed since the secretariat last returned it (each question once:
+    its answer before the first change and after the last), in questionnaire order; None
+    when it was never returned."""
+    newest_first = list(events)
+    returned = next(
+        (i for i, e in enumerate(newest_first) if e.kind == AssessmentEvent.Kind.RETURNED), None
+    )
+    if returned is None:
+        return None
+    numbers = {q.key: number for number, q in _numbered(instrument)}
+    found: dict[str, ChangeSinceReturn] = {}
+    for event in reversed(newest_first[:returned]):  # oldest first
+        if event.kind != AssessmentEvent.Kind.ANSWERS_SAVED:
+            continue
+        for change in event.detail.get("changes", []):
+            question = _known(instrument.question, change.get("question", ""))
+            if question is None:
+                continue
+            row = found.setdefault(question.key, ChangeSinceReturn(question, numbers[question.key]))
+            if "new" in change:
+                if not row.value_changed:
+                    row.old = label_of(question, change["old"])
+                row.value_changed = True
+                row.new = label_of(question, change["new"])
+            row.note_changed = row.note_changed or change.get("note_changed", False)
+    order = list(numbers)
+    return sorted(found.values(), key=lambda row: order.index(row.question.key))
+
+
+def _numbered(instrument: Instrument) -> list[tuple[str, Question]]:
+    return [
+        (f"{s}.{q}", question)
+        for s, section in enumerate(instrument.sections, start=1)
+        for q, question in enumerate(section.questions, start=1)
+    ]
+
+
 def _link(instrument: Instrument, detail: Mapping) -> tuple[Question, Question] | None:
     risk = _known(instrument.question, detail.get("risk", ""))
     measure = _known(instrument.question, detail.get("measure", ""))
@@ -276,6 +326,36 @@ def review_sections(
         ]
         sections.append((section, rows))
     return sections
+
+
+@dataclass
+class CommentRow:
+    comment: ReviewComment
+    number: str  # the question's, "" for a comment on the whole assessment
+    question: Question | None
+
+
+def comment_rows(instrument: Instrument, comments: Iterable[ReviewComment]) -> list[CommentRow]:
+    """The comments on questions, each with its question's number, in questionnaire order."""
+    numbered = {q.key: (number, q) for number, q in _numbered(instrument)}
+    order = list(numbered)
+    rows = [
+        CommentRow(c, *numbered[c.question_key]) for c in comments if c.question_key in numbered
+    ]
+    return sorted(rows, key=lambda row: order.index(row.question.key))
+
+
+def open_comments_by_section(
+    instrument: Instrument, comments: Iterable[ReviewComment]
+) -> dict[str, int]:
+    """How many comments not yet marked resolved each section has."""
+    counts: dict[str, int] = {}
+    for comment in comments:
+        if comment.question_key and not comment.resolved:
+            question = _known(instrument.question, comment.question_key)
+            if question is not None:
+                counts[question.section_key] = counts.get(question.section_key, 0) + 1
+    return counts
 
 
 def comments_by_question(comments: Iterable[ReviewComment]) -> dict[str, list[ReviewComment]]:

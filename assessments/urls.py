@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:code>/<int:cycle>/", views.overview, name="overview"),
     path("<str:code>/<int:cycle>/sections/<str:section_key>/", views.section, name="section"),
     path("<str:code>/<int:cycle>/submit/", views.submit, name="submit"),
+    path("<str:code>/<int:cycle>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:code>/<int:cycle>/history/", views.history, name="history"),
     path("<str:code>/<int:cycle>/results/", views.results, name="results"),
     path("<str:code>/<int:cycle>/marking/", views.marking, name="marking"),

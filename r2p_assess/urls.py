@@ -6,6 +6,7 @@ from django.urls import include, path, reverse_lazy
 
 from assessments import views
 from assessments.forms import LoginForm
+from assessments.views.account import account_settings
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,6 +30,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm),
         name="login",
     ),
+    path("accounts/settings/", account_settings, name="account_settings"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

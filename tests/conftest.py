@@ -79,3 +79,18 @@ def world(db) -> World:
         assessment=AssessmentFactory(country=arcadia, cycle=2026),
         other_assessment=AssessmentFactory(country=borealis, cycle=2026),
     )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """SQLite on a file, as it is run: an in-memory database serialises every connection
+    behind one lock, so the race tests (test_races.py) could prove nothing on it."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+        # A throwaway file: no need to wait for the disk.
+        database["OPTIONS"] = {
+            **database.get("OPTIONS", {}),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;",
+        }

@@ -108,11 +108,16 @@ MATRIX = {
     "admin:login": same(200, 200) | {"reviewer": (302, 200)},
     # Logging out of the admin asks for a POST; whoever is not staff is sent to its index.
     "admin:logout": same("/admin/", "/admin/") | {"reviewer": (405, 302)},
-    # The reviewer's decisions: POST only, back to the review page with a message.
+    # The reviewer's decisions: POST, back to the review page with a message; accepting is
+    # confirmed on a page of its own first.
     **{
         f"admin:assessments_review_{action}": ADMIN_ONLY | {"reviewer": (405, 302)}
-        for action in ("comment", "return", "accept")
+        for action in ("comment", "return")
     },
+    "admin:assessments_review_accept": ADMIN_ONLY | {"reviewer": (200, 302)},
+    # The matrix's assessment is a draft: there is no submission to withdraw.
+    "assessments:withdraw": member_view(403, 403) | {"reviewer": (403, 403)},
+    "account_settings": signed_in(200, 302),
     # A POST with no action re-renders the list: the queue offers no bulk actions.
     "admin:assessments_assessment_changelist": ADMIN_ONLY | {"reviewer": (200, 200)},
     "admin:assessments_assessment_change": ADMIN_ONLY | {"reviewer": (200, 200)},

@@ -74,3 +74,29 @@ def test_return_and_accept_tell_every_member_of_the_country(
     assert all("was accepted" in m.subject for m in mail.outbox)
     # Nobody from another country hears of it.
     assert world.other_editor.email not in {m.to[0] for m in mail.outbox}
+
+
+def test_the_reviewers_are_told_how_many_questions_are_unanswered(
+    answered, django_capture_on_commit_callbacks
+) -> None:
+    from assessments.scoring import overall_progress
+
+    world = answered
+    progress = overall_progress(get_instrument(CURRENT_VERSION), world.assessment.responses())
+    unanswered = progress.total - progress.answered
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(assessment=world.assessment, user=world.editor)
+    text = bodies(mail.outbox[0])
+    assert f"{unanswered} of its {progress.total} questions are unanswered." in text
+
+
+def test_a_line_break_in_a_countrys_name_never_stops_the_email(
+    answered, django_capture_on_commit_callbacks
+) -> None:
+    world = answered
+    world.arcadia.name = "Arcadia\r\nBcc: someone@example.org"
+    world.arcadia.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(assessment=world.assessment, user=world.editor)
+    [message] = mail.outbox
+    assert "\n" not in message.subject and "\r" not in message.subject

@@ -133,3 +133,65 @@ def test_reviewer_sees_every_country(client, world) -> None:
 def test_post_is_not_allowed(client, world) -> None:
     client.force_login(world.editor)
     assert client.post(URL).status_code == 405
+
+
+def test_comments_are_listed_with_their_question_numbers_and_sections_count_open_ones(
+    client, world
+) -> None:
+    question = INSTRUMENT.sections[1].questions[2]
+    write_summary(world.assessment)
+    services.submit(assessment=world.assessment, user=world.editor)
+    services.add_comment(
+        assessment=world.assessment,
+        user=world.reviewer,
+        question_key=question.key,
+        text="Please cite the 2024 figures.",
+    )
+    services.return_for_revision(assessment=world.assessment, user=world.reviewer, comment="See.")
+    client.force_login(world.editor)
+    html = unescape(client.get(URL).content.decode())
+    assert f"2.3 {question.title}</a>:" in html
+    assert "1 open comment" in html
+    section = client.get(f"{URL}sections/{question.section_key}/").content.decode()
+    assert "1 open comment from the secretariat in this section" in section
+    assert f'href="#q-{question.key}">2.3 ' in section
+
+
+def test_an_editor_withdraws_a_submission_no_reviewer_has_opened(client, world) -> None:
+    write_summary(world.assessment)
+    services.submit(assessment=world.assessment, user=world.editor)
+    client.force_login(world.editor)
+    assert "/assessments/XA/2026/withdraw/" in client.get(URL).content.decode()
+    page = client.get(f"{URL}withdraw/").content.decode()
+    assert "The secretariat has not opened it yet" in page
+    response = client.post(f"{URL}withdraw/")
+    assert response.status_code == 302
+    world.assessment.refresh_from_db()
+    assert world.assessment.status == Assessment.Status.DRAFT
+
+
+def test_no_withdrawal_once_the_review_has_begun(client, world) -> None:
+    write_summary(world.assessment)
+    services.submit(assessment=world.assessment, user=world.editor)
+    world.assessment.refresh_from_db()
+    services.mark_opened(assessment=world.assessment, user=world.reviewer)
+    client.force_login(world.editor)
+    assert "/withdraw/" not in client.get(URL).content.decode()
+    page = client.get(f"{URL}withdraw/").content.decode()
+    assert "can no longer be withdrawn" in page
+    response = client.post(f"{URL}withdraw/")
+    assert response.status_code == 409
+    world.assessment.refresh_from_db()
+    assert world.assessment.status == Assessment.Status.SUBMITTED
+
+
+def test_a_viewer_cannot_withdraw(client, world) -> None:
+    write_summary(world.assessment)
+    services.submit(assessment=world.assessment, user=world.editor)
+    client.force_login(world.viewer)
+    assert client.post(f"{URL}withdraw/").status_code == 403
+
+
+def test_the_overview_names_the_questionnaire_version(client, world) -> None:
+    client.force_login(world.viewer)
+    assert CURRENT_VERSION in client.get(URL).content.decode()

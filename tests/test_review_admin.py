@@ -181,7 +181,7 @@ def test_the_review_page_shows_links_marked_not_relevant_with_their_reasons(
     assert "Suggested links marked not relevant for this assessment" in html
     assert (
         f"{NUMBERS[QUESTION.key]} {QUESTION.title} → "
-        f"{NUMBERS[DISMISSED.key]} {DISMISSED.title}: {DISMISS_REASON}"
+        f'{NUMBERS[DISMISSED.key]} {DISMISSED.title}: <span dir="auto">{DISMISS_REASON}</span>'
     ) in " ".join(html.split())
 
 
@@ -322,3 +322,67 @@ def test_events_are_read_only_even_for_superusers(client, submitted) -> None:
     assert client.post(f"/admin/assessments/assessmentevent/{event.pk}/delete/").status_code == 403
     html = client.get(f"/admin/assessments/assessmentevent/{event.pk}/change/").content.decode()
     assert 'name="_save"' not in html
+
+
+def test_opening_the_review_page_records_it_and_ends_withdrawal(client, submitted) -> None:
+    submitted.assessment.refresh_from_db()
+    assert services.can_withdraw(submitted.assessment)
+    client.force_login(submitted.reviewer)
+    client.get(f"{QUEUE}{submitted.assessment.pk}/change/")
+    opened = submitted.assessment.events.filter(kind=AssessmentEvent.Kind.REVIEW_OPENED)
+    assert opened.get().user == submitted.reviewer
+    assert not services.can_withdraw(submitted.assessment)
+
+
+def test_the_review_page_reads_first_and_decides_last(client, submitted) -> None:
+    client.force_login(submitted.reviewer)
+    html = client.get(f"{QUEUE}{submitted.assessment.pk}/change/").content.decode()
+    assert html.index('id="decision"') > html.index(f'id="q-{QUESTION.key}"')
+    assert 'href="#decision"' in html
+    # Accepting goes through a page that confirms it.
+    assert f'href="{QUEUE}{submitted.assessment.pk}/accept/"' in html
+
+
+def test_a_resubmission_opens_with_what_changed_since_the_return(client, submitted) -> None:
+    client.force_login(submitted.reviewer)
+    assessment = submitted.assessment
+    services.return_for_revision(assessment=assessment, user=submitted.reviewer, comment="More.")
+    services.save_answers(
+        assessment=assessment,
+        section_key=QUESTION.section_key,
+        responses={QUESTION.key: Response("moderate", "Survey of 2025")},
+        user=submitted.editor,
+        expected_revision=10**6,
+    )
+    services.submit(assessment=assessment, user=submitted.editor)
+    html = client.get(f"{QUEUE}{assessment.pk}/change/").content.decode()
+    since = html.split('id="since-return"')[1].split("</ul>")[0]
+    assert f"{NUMBERS[QUESTION.key]} {QUESTION.short}" in since
+    assert "High → <strong>Moderate</strong>" in since
+    assert "note edited" in since
+    assert KEPT_OUT.short not in since  # unchanged since the return
+
+
+def test_accepting_is_confirmed_and_warns_of_unresolved_comments(client, submitted) -> None:
+    client.force_login(submitted.reviewer)
+    pk = submitted.assessment.pk
+    services.add_comment(
+        assessment=submitted.assessment,
+        user=submitted.reviewer,
+        question_key=QUESTION.key,
+        text="Which survey is this?",
+    )
+    page = client.get(f"{QUEUE}{pk}/accept/").content.decode()
+    assert "1 comment is not marked resolved" in page
+    assert "Which survey is this?" in page
+    assert "Accept all the same" in page
+    submitted.assessment.refresh_from_db()
+    assert submitted.assessment.status == Assessment.Status.SUBMITTED  # a GET decides nothing
+    client.post(f"{QUEUE}{pk}/accept/")
+    submitted.assessment.refresh_from_db()
+    assert submitted.assessment.status == Assessment.Status.ACCEPTED
+
+
+def test_a_review_page_address_that_is_not_a_number_is_not_found(client, submitted) -> None:
+    client.force_login(submitted.reviewer)
+    assert client.get(f"{QUEUE}abc/change/").status_code == 404

@@ -16,6 +16,7 @@ ALLOWED = {
     "submit": {Status.DRAFT: Status.SUBMITTED, Status.RETURNED: Status.SUBMITTED},
     "return": {Status.SUBMITTED: Status.RETURNED},
     "accept": {Status.SUBMITTED: Status.ACCEPTED},
+    "withdraw": {Status.SUBMITTED: Status.DRAFT},
 }
 
 
@@ -32,6 +33,8 @@ def act(action: str, world) -> None:
         services.return_for_revision(
             assessment=world.assessment, user=world.reviewer, comment="Please add evidence."
         )
+    elif action == "withdraw":
+        services.withdraw(assessment=world.assessment, user=world.editor)
     else:
         services.accept(assessment=world.assessment, user=world.reviewer)
 
@@ -100,3 +103,73 @@ def test_no_email_before_the_transaction_commits(world, django_capture_on_commit
         services.submit(assessment=world.assessment, user=world.editor)
     assert len(callbacks) == 1
     assert mail.outbox == []
+
+
+def test_a_withdrawn_resubmission_goes_back_to_returned(world) -> None:
+    services.submit(assessment=world.assessment, user=world.editor)
+    services.return_for_revision(assessment=world.assessment, user=world.reviewer, comment="Add.")
+    services.submit(assessment=world.assessment, user=world.editor)
+    services.withdraw(assessment=world.assessment, user=world.editor)
+    world.assessment.refresh_from_db()
+    assert (world.assessment.status, world.assessment.submitted_at) == (Status.RETURNED, None)
+    event = world.assessment.events.first()
+    assert (event.kind, event.detail) == (AssessmentEvent.Kind.WITHDRAWN, {"to": "returned"})
+
+
+@pytest.mark.parametrize("started", ["opened", "commented"])
+def test_no_withdrawal_once_a_reviewer_has_opened_or_commented(world, started) -> None:
+    services.submit(assessment=world.assessment, user=world.editor)
+    world.assessment.refresh_from_db()
+    assert services.can_withdraw(world.assessment)
+    if started == "opened":
+        services.mark_opened(assessment=world.assessment, user=world.reviewer)
+    else:
+        services.add_comment(
+            assessment=world.assessment, user=world.reviewer, question_key="", text="Seen."
+        )
+    assert not services.can_withdraw(world.assessment)
+    with pytest.raises(services.AssessmentLocked, match="begun reviewing"):
+        services.withdraw(assessment=world.assessment, user=world.editor)
+    world.assessment.refresh_from_db()
+    assert world.assessment.status == Status.SUBMITTED
+
+
+def test_opening_is_recorded_once_a_submission_and_moves_no_revision(world) -> None:
+    services.submit(assessment=world.assessment, user=world.editor)
+    world.assessment.refresh_from_db()
+    revision = world.assessment.revision
+    for _ in range(3):
+        services.mark_opened(assessment=world.assessment, user=world.reviewer)
+    opened = world.assessment.events.filter(kind=AssessmentEvent.Kind.REVIEW_OPENED)
+    assert opened.count() == 1
+    world.assessment.refresh_from_db()
+    assert world.assessment.revision == revision
+    # A draft is never "opened": reviewers do not see drafts being written.
+    other = world.other_assessment
+    services.mark_opened(assessment=other, user=world.reviewer)
+    assert not other.events.filter(kind=AssessmentEvent.Kind.REVIEW_OPENED).exists()
+
+
+def test_last_edited_names_the_countrys_editor_not_the_reviewer(world) -> None:
+    services.submit(assessment=world.assessment, user=world.editor)
+    world.assessment.refresh_from_db()
+    edited = (world.assessment.updated_by, world.assessment.updated_at)
+    services.add_comment(
+        assessment=world.assessment, user=world.reviewer, question_key="", text="A."
+    )
+    services.accept(assessment=world.assessment, user=world.reviewer)
+    world.assessment.refresh_from_db()
+    assert (world.assessment.updated_by, world.assessment.updated_at) == edited
+    assert world.assessment.status == Status.ACCEPTED
+
+
+def test_withdrawal_tells_the_reviewers(world, django_capture_on_commit_callbacks) -> None:
+    world.reviewer.email = "reviewer@example.org"
+    world.reviewer.save()
+    services.submit(assessment=world.assessment, user=world.editor)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(assessment=world.assessment, user=world.editor)
+    [message] = mail.outbox
+    assert message.to == ["reviewer@example.org"]
+    assert "withdrawn" in message.subject

@@ -598,6 +598,9 @@ def test_section_get_and_post_use_a_constant_number_of_queries(
             assessment=world.assessment, question_key=question.key, value=question.choice_values[0]
         )
     client.force_login(world.editor)
+    # Signing in lands on the dashboard: the session's first request reads the person's time
+    # zone once (assessments.middleware.TimeZoneMiddleware).
+    client.get("/")
     with django_assert_max_num_queries(8):
         client.get(url(world.assessment))
     data = form(
@@ -612,3 +615,52 @@ def test_section_get_and_post_use_a_constant_number_of_queries(
 
 def _second_editor(world):
     return MembershipFactory(country=world.arcadia, user=UserFactory(username="deputy")).user
+
+
+def test_the_last_section_saves_then_opens_the_review_and_submit_page(client, world) -> None:
+    last = INSTRUMENT.sections[-1]
+    client.force_login(world.editor)
+    html = client.get(url(world.assessment, last.key)).content.decode()
+    assert 'name="save_review"' in html and 'name="save_continue"' not in html
+    data = {**form(), "save_review": ""}
+    response = client.post(url(world.assessment, last.key), data)
+    assert response["Location"] == "/assessments/XA/2026/submit/"
+
+
+def test_a_page_has_its_own_writer_id_and_each_question_its_loaded_digest(client, world) -> None:
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=SECTION.key,
+        responses={Q1.key: Response("high", "Saved before")},
+        user=world.editor,
+        expected_revision=0,
+    )
+    client.force_login(world.editor)
+    first = client.get(url(world.assessment)).content.decode()
+    second = client.get(url(world.assessment)).content.decode()
+    writer = re.compile(r'name="writer" value="([0-9a-f]{32})"')
+    assert writer.search(first).group(1) != writer.search(second).group(1)
+    digest = Response("high", "Saved before").digest
+    assert f'name="{Q1.key}__loaded" id="loaded-{Q1.key}" value="{digest}"' in first
+    assert f'name="{Q2.key}__loaded" id="loaded-{Q2.key}" value="{Response().digest}"' in first
+
+
+def test_notes_count_their_characters_and_answers_can_be_cleared(client, world) -> None:
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=SECTION.key,
+        responses={Q1.key: Response("high", "Twelve chars")},
+        user=world.editor,
+        expected_revision=0,
+    )
+    client.force_login(world.editor)
+    html = fieldset(client.get(url(world.assessment)).content.decode(), Q1.key)
+    assert "12 of 5000 characters" in html
+    assert f'data-clear-answer="{Q1.key}"' in html
+    assert 'dir="auto"' in html
+    # Cleared: the answer is saved as none, the note kept.
+    client.post(
+        url(world.assessment), form(revision=2, values={Q1.key: ""}, notes={Q1.key: "Twelve chars"})
+    )
+    answer = Answer.objects.get(question_key=Q1.key)
+    assert (answer.value, answer.note) == ("", "Twelve chars")

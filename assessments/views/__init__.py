@@ -62,6 +62,7 @@ from assessments.views.answering import (  # noqa: E402
     section,
     start,
     submit,
+    withdraw,
 )
 from assessments.views.findings import (  # noqa: E402
     dismiss_link,
@@ -86,4 +87,5 @@ __all__ = [
     "section",
     "start",
     "submit",
+    "withdraw",
 ]

@@ -31,9 +31,11 @@ from assessments.htmx import is_htmx
 from assessments.instrument import Instrument, Section, get_instrument
 from assessments.models import Answer, Assessment, ReviewComment
 from assessments.presenters import (
+    comment_rows,
     comments_by_question,
     history_entries,
     label_of,
+    open_comments_by_section,
     question_rows,
     section_citations,
     section_neighbours,
@@ -75,17 +77,25 @@ def overview(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     instrument = get_instrument(assessment.instrument_version)
     responses = assessment.responses()
     progress = section_progress(instrument, responses)
+    comments = list(assessment.comments.select_related("author", "replied_by"))
+    open_comments = open_comments_by_section(instrument, comments)
     return render(
         request,
         "assessments/overview.html",
         {
             "assessment": assessment,
             "instrument": instrument,
-            "sections": [(section, progress[section.key]) for section in instrument.sections],
+            "sections": [
+                (section, progress[section.key], open_comments.get(section.key, 0))
+                for section in instrument.sections
+            ],
             "progress": overall_progress(instrument, responses),
             "can_edit": access.can_edit(request.user, assessment),
             "can_submit": access.can_submit(request.user, assessment),
-            "comments": assessment.comments.select_related("author", "replied_by"),
+            "can_withdraw": access.can_withdraw(request.user, assessment)
+            and services.can_withdraw(assessment),
+            "general_comments": [c for c in comments if c.is_general],
+            "question_comments": comment_rows(instrument, comments),
             "marking_form": MarkingForm(initial={"marking": assessment.marking}),
         },
     )
@@ -98,10 +108,7 @@ def marking(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     assessment = access.get_editable_assessment_for(request.user, code=code, cycle=cycle)
     form = MarkingForm(request.POST)
     if form.is_valid():
-        try:
-            services.set_marking(assessment=assessment, user=request.user, **form.cleaned_data)
-        except services.AssessmentLocked:
-            raise PermissionDenied from None
+        services.set_marking(assessment=assessment, user=request.user, **form.cleaned_data)
         messages.success(request, _("The report's security marking was saved."))
     else:
         messages.error(request, _("Choose one of the markings offered."))
@@ -203,8 +210,6 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
                     writer=form.cleaned_data["writer"],
                     loaded=form.loaded(),
                 )
-            except services.AssessmentLocked:
-                raise PermissionDenied from None
             except services.SectionConflict as error:
                 conflict = error
                 form = form_class(merged_data(request.POST, error, current))
@@ -234,8 +239,9 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
     else:
         form = form_class(initial=initial_data(current, answers))
 
-    responses = {key: Response(a.value, a.note) for key, a in answers.items()}
+    responses = {key: a.response() for key, a in answers.items()}
     previous_section, next_section = section_neighbours(instrument, current)
+    comments = list(assessment.comments.select_related("author", "replied_by"))
     return render(
         request,
         "assessments/section.html",
@@ -251,9 +257,14 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
                 answers,
                 conflict=conflict,
                 responses=responses,
-                comments=comments_by_question(assessment.comments.select_related("author")),
+                comments=comments_by_question(comments),
             ),
             "conflict": conflict,
+            "open_comments": [
+                row
+                for row in comment_rows(instrument, comments)
+                if row.question.section_key == current.key and not row.comment.resolved
+            ],
             "can_edit": can_edit,
             "can_submit": access.can_submit(request.user, assessment),
             "progress": overall_progress(instrument, responses),
@@ -286,12 +297,16 @@ def submit(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     instrument = get_instrument(assessment.instrument_version)
     responses = assessment.responses()
     summary = instrument.summary_question
+    numbers = question_numbers(instrument)
     return render(
         request,
         "assessments/submit.html",
         {
             "assessment": assessment,
-            "missing": unanswered(instrument, responses),
+            "missing": [
+                (section, [(numbers[q.key], q) for q in questions])
+                for section, questions in unanswered(instrument, responses)
+            ],
             "progress": overall_progress(instrument, responses),
             "summary": summary,
             "summary_written": summary is None
@@ -299,6 +314,26 @@ def submit(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
             "error": error,
         },
         status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
+    """Take a submission back before the secretariat has opened it (a page to confirm)."""
+    assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
+    if not access.can_withdraw(request.user, assessment):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.withdraw(assessment=assessment, user=request.user)
+        messages.success(
+            request, _("The submission was withdrawn: the assessment can be edited again.")
+        )
+        return redirect(assessment_url(assessment))
+    return render(
+        request,
+        "assessments/withdraw.html",
+        {"assessment": assessment, "possible": services.can_withdraw(assessment)},
     )
 
 

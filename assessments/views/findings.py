@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -56,16 +55,13 @@ def dismiss_link(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     risk, measure = _suggested_link(instrument, data.get("risk", ""), data.get("measure", ""))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.dismiss_link(
-                assessment=assessment,
-                risk_key=risk.key,
-                measure_key=measure.key,
-                reason=form.cleaned_data["reason"],
-                user=request.user,
-            )
-        except services.AssessmentLocked:
-            raise PermissionDenied from None
+        services.dismiss_link(
+            assessment=assessment,
+            risk_key=risk.key,
+            measure_key=measure.key,
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+        )
         messages.success(request, _("The link is marked not relevant for this assessment."))
         return redirect(assessment_url(assessment, "results") + "#consider")
     return render(
@@ -96,12 +92,9 @@ def restore_link(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     risk, measure = _suggested_link(
         instrument, request.POST.get("risk", ""), request.POST.get("measure", "")
     )
-    try:
-        services.restore_link(
-            assessment=assessment, risk_key=risk.key, measure_key=measure.key, user=request.user
-        )
-    except services.AssessmentLocked:
-        raise PermissionDenied from None
+    services.restore_link(
+        assessment=assessment, risk_key=risk.key, measure_key=measure.key, user=request.user
+    )
     messages.success(request, _("The link is back in the analysis."))
     return redirect(assessment_url(assessment, "results") + "#consider")
 

@@ -3,6 +3,15 @@
 
 document.documentElement.classList.add("js");
 
+// The browser's time zone, for the server to show times in when the person chose none.
+(() => {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && !document.cookie.split("; ").includes(`r2p_tz=${encodeURIComponent(zone)}`)) {
+    const secure = location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = `r2p_tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; SameSite=Lax${secure}`;
+  }
+})();
+
 // The CSRF token as the server knows it now: signing in again (in another tab, say) rotates
 // it, and the cookie always has the current one while the page's hidden input does not.
 function csrfToken() {

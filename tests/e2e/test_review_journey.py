@@ -111,10 +111,19 @@ def test_a_submission_is_returned_answered_resubmitted_and_accepted(visitor, dem
     if draft is not None:
         assert "Arcadia" in draft
         assert DRAFT_MARK.search(draft), "the report of a submitted assessment has no DRAFT mark"
-    page.get_by_role("button", name="Accept").click()
+    # The resubmission opens with what changed since the return.
+    expect(page.locator("#since-return")).to_be_visible()
+    # Accepting is confirmed on a page of its own, which warns of the general comment sent
+    # with the return: the country replied beside the question but left that one open.
+    page.get_by_role("link", name="Accept…").click()
+    expect(page.locator("h1")).to_contain_text("Accept")
+    expect(page.get_by_role("alert")).to_contain_text("1 comment is not marked resolved")
+    expect(page.get_by_role("alert")).to_contain_text(GENERAL_COMMENT[:40])
+    reviewer.check("admin accept page", screenshot="b-admin-accept")
+    page.get_by_role("button", name="Accept all the same").click()
     expect(page.get_by_text("Accepted;")).to_be_visible()
     expect(page.locator(".review-status")).to_contain_text("Accepted")
-    expect(page.get_by_role("button", name="Accept")).to_have_count(0)
+    expect(page.get_by_role("link", name="Accept…")).to_have_count(0)
     reviewer.check("admin review page, accepted")
 
     final = pdf_text(reviewer)

@@ -1,19 +1,15 @@
-"""Every write to an assessment. Each service is atomic, records an AssessmentEvent and moves
-the assessment's revision on, so that anything derived from it (a PDF) is known to be stale."""
+"""Writes of the country's editors: starting an assessment, its answers, the links marked
+not relevant, the report's marking."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import notifications
 from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.models import (
     Answer,
@@ -21,63 +17,16 @@ from assessments.models import (
     AssessmentEvent,
     Country,
     DismissedLink,
-    Membership,
-    ReviewComment,
 )
 from assessments.scoring import EMPTY, Response
-
-ANSWER_FIELDS = [
-    "value",
-    "note",
-    "keep_out_of_report",
-    "revision",
-    "updated_by",
-    "updated_at",
-    "writer",
-]
-
-
-class AssessmentLocked(Exception):
-    """The assessment is not in a status that allows this write."""
-
-
-@dataclass
-class SectionConflict(Exception):
-    """Questions that this page changed and another page (anyone's, the writer's own other
-    tab included) changed too since this page loaded them: nothing was written."""
-
-    theirs: dict[str, Answer]  # changed on both sides: the writer chooses
-    elsewhere: dict[str, Answer]  # changed only elsewhere: kept, and shown to the writer
-    section_revision: int
-
-
-@dataclass(frozen=True)
-class Saved:
-    revision: int  # the section's, after the save
-    elsewhere: tuple[str, ...]  # questions changed by another page since this one loaded
-
-
-def section_revision(answers: Mapping[str, Answer]) -> int:
-    return max((answer.revision for answer in answers.values()), default=0)
-
-
-def _lock(assessment: Assessment) -> Assessment:
-    return Assessment.objects.select_for_update().get(pk=assessment.pk)
-
-
-def _editable(assessment: Assessment) -> Assessment:
-    locked = _lock(assessment)
-    if not locked.is_editable:
-        raise AssessmentLocked(locked.get_status_display())
-    return locked
-
-
-def _touch(assessment: Assessment, *, user: AbstractBaseUser, **fields: object) -> None:
-    assessment.revision += 1
-    assessment.updated_by = user
-    for name, value in fields.items():
-        setattr(assessment, name, value)
-    assessment.save(update_fields=["revision", "updated_by", "updated_at", *fields])
+from assessments.services.core import (
+    ANSWER_FIELDS,
+    Saved,
+    SectionConflict,
+    _editable,
+    _touch,
+    section_revision,
+)
 
 
 @transaction.atomic
@@ -249,111 +198,6 @@ def save_answers(
 
 
 @transaction.atomic
-def submit(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
-    """Send a draft (or a returned assessment) for review; its answers are then locked. The
-    focal point's summary, where the instrument has one, is written first: it is the report's
-    first word."""
-    locked = _editable(assessment)
-    summary = get_instrument(locked.instrument_version).summary_question
-    if summary is not None:
-        written = locked.answers.filter(question_key=summary.key).values_list("note", flat=True)
-        if not "".join(written).strip():
-            raise ValidationError(
-                _("Write the focal point's summary before submitting: it opens the report."),
-                code="no_summary",
-            )
-    previous_status = locked.status
-    _touch(locked, user=user, status=Assessment.Status.SUBMITTED, submitted_at=timezone.now())
-    AssessmentEvent.objects.create(
-        assessment=locked,
-        user=user,
-        kind=AssessmentEvent.Kind.SUBMITTED,
-        detail={"from": previous_status},
-    )
-    transaction.on_commit(lambda: notifications.assessment_submitted(locked, by=user))
-    return locked
-
-
-def _require_status(assessment: Assessment, status: str, action: str) -> None:
-    if assessment.status != status:
-        raise AssessmentLocked(
-            _("Only a submitted assessment can be %(action)s; this one is %(status)s.")
-            % {"action": action, "status": assessment.get_status_display().lower()}
-        )
-
-
-@transaction.atomic
-def return_for_revision(
-    *, assessment: Assessment, user: AbstractBaseUser, comment: str
-) -> Assessment:
-    """Send a submitted assessment back to its country, with a general comment saying why."""
-    if not comment.strip():
-        raise ValidationError(_("Say what should change: a comment is needed to return it."))
-    locked = _lock(assessment)
-    _require_status(locked, Assessment.Status.SUBMITTED, _("returned"))
-    ReviewComment.objects.create(assessment=locked, author=user, text=comment.strip())
-    _touch(locked, user=user, status=Assessment.Status.RETURNED)
-    AssessmentEvent.objects.create(assessment=locked, user=user, kind=AssessmentEvent.Kind.RETURNED)
-    transaction.on_commit(lambda: notifications.assessment_returned(locked, by=user))
-    return locked
-
-
-@transaction.atomic
-def accept(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
-    """Make a submitted assessment final: locked for good, its report without the draft mark."""
-    locked = _lock(assessment)
-    _require_status(locked, Assessment.Status.SUBMITTED, _("accepted"))
-    _touch(locked, user=user, status=Assessment.Status.ACCEPTED, accepted_at=timezone.now())
-    AssessmentEvent.objects.create(assessment=locked, user=user, kind=AssessmentEvent.Kind.ACCEPTED)
-    transaction.on_commit(lambda: notifications.assessment_accepted(locked, by=user))
-    return locked
-
-
-@transaction.atomic
-def add_comment(
-    *, assessment: Assessment, user: AbstractBaseUser, question_key: str, text: str
-) -> ReviewComment:
-    """A reviewer's comment on one question (or, with an empty key, on the whole assessment)."""
-    if not text.strip():
-        raise ValidationError(_("Write the comment first."))
-    locked = _lock(assessment)
-    if question_key:
-        get_instrument(locked.instrument_version).question(question_key)  # KeyError if unknown
-    comment = ReviewComment.objects.create(
-        assessment=locked, author=user, question_key=question_key, text=text.strip()
-    )
-    _touch(locked, user=user)
-    AssessmentEvent.objects.create(
-        assessment=locked,
-        user=user,
-        kind=AssessmentEvent.Kind.COMMENTED,
-        detail={"comment": comment.pk, "question": question_key},
-    )
-    return comment
-
-
-@transaction.atomic
-def reply_to_comment(
-    *, comment: ReviewComment, user: AbstractBaseUser, reply: str, resolved: bool
-) -> ReviewComment:
-    """The country's answer to a reviewer's comment, and whether it is now dealt with."""
-    locked = _editable(comment.assessment)
-    comment.reply = reply.strip()
-    comment.replied_by = user
-    comment.replied_at = timezone.now()
-    comment.resolved = resolved
-    comment.save(update_fields=["reply", "replied_by", "replied_at", "resolved"])
-    _touch(locked, user=user)
-    AssessmentEvent.objects.create(
-        assessment=locked,
-        user=user,
-        kind=AssessmentEvent.Kind.REPLIED,
-        detail={"comment": comment.pk, "question": comment.question_key, "resolved": resolved},
-    )
-    return comment
-
-
-@transaction.atomic
 def dismiss_link(
     *, assessment: Assessment, risk_key: str, measure_key: str, reason: str, user: AbstractBaseUser
 ) -> DismissedLink:
@@ -418,29 +262,3 @@ def set_marking(*, assessment: Assessment, marking: str, user: AbstractBaseUser)
         detail={"old": previous, "new": marking},
     )
     return locked
-
-
-@transaction.atomic
-def invite_member(
-    *, email: str, country: Country, role: str, invited_by: AbstractBaseUser
-) -> Membership:
-    """Add a person to a country by email. A new person gets an account without a password
-    and an email with a one-time link to set one; there is no self-registration."""
-    email = get_user_model().objects.normalize_email(email).strip()
-    user = get_user_model().objects.filter(email__iexact=email).first()
-    if user is None:
-        user = get_user_model().objects.create_user(username=email.lower(), email=email)
-    membership, created = Membership.objects.get_or_create(
-        user=user, country=country, defaults={"role": role}
-    )
-    if not created:
-        raise ValidationError(
-            _("%(email)s is already a member of %(country)s.")
-            % {"email": email, "country": country.name}
-        )
-    transaction.on_commit(
-        lambda: notifications.invitation(
-            user, country=country, role=membership.get_role_display(), by=invited_by
-        )
-    )
-    return membership

@@ -1,0 +1,69 @@
+"""What every write shares: the lock on the assessment, the status check, the revision."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from assessments.models import Answer, Assessment
+
+ANSWER_FIELDS = [
+    "value",
+    "note",
+    "keep_out_of_report",
+    "revision",
+    "updated_by",
+    "updated_at",
+    "writer",
+]
+
+
+class AssessmentLocked(Exception):
+    """The assessment is not in a status that allows this write."""
+
+
+@dataclass
+class SectionConflict(Exception):
+    """Questions that this page changed and another page (anyone's, the writer's own other
+    tab included) changed too since this page loaded them: nothing was written."""
+
+    theirs: dict[str, Answer]  # changed on both sides: the writer chooses
+    elsewhere: dict[str, Answer]  # changed only elsewhere: kept, and shown to the writer
+    section_revision: int
+
+
+@dataclass(frozen=True)
+class Saved:
+    revision: int  # the section's, after the save
+    elsewhere: tuple[str, ...]  # questions changed by another page since this one loaded
+
+
+def section_revision(answers: Mapping[str, Answer]) -> int:
+    return max((answer.revision for answer in answers.values()), default=0)
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().get(pk=assessment.pk)
+
+
+def _editable(assessment: Assessment) -> Assessment:
+    locked = _lock(assessment)
+    if not locked.is_editable:
+        raise AssessmentLocked(locked.get_status_display())
+    return locked
+
+
+def _touch(
+    assessment: Assessment, *, user: AbstractBaseUser, reviewing: bool = False, **fields: object
+) -> None:
+    """Move the revision on. "Last edited" (updated_by, updated_at) names the country's last
+    editor: a reviewer's comment or decision is not an edit of the country's assessment."""
+    assessment.revision += 1
+    edited = [] if reviewing else ["updated_by", "updated_at"]
+    if not reviewing:
+        assessment.updated_by = user
+    for name, value in fields.items():
+        setattr(assessment, name, value)
+    assessment.save(update_fields=["revision", *edited, *fields])

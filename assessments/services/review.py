@@ -1,0 +1,187 @@
+"""The review round: submit, withdraw, open, comment and reply, return, accept."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments import notifications
+from assessments.instrument import get_instrument
+from assessments.models import (
+    Assessment,
+    AssessmentEvent,
+    ReviewComment,
+)
+from assessments.services.core import AssessmentLocked, _editable, _lock, _touch
+
+
+@transaction.atomic
+def submit(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
+    """Send a draft (or a returned assessment) for review; its answers are then locked. The
+    focal point's summary, where the instrument has one, is written first: it is the report's
+    first word."""
+    locked = _editable(assessment)
+    summary = get_instrument(locked.instrument_version).summary_question
+    if summary is not None:
+        written = locked.answers.filter(question_key=summary.key).values_list("note", flat=True)
+        if not "".join(written).strip():
+            raise ValidationError(
+                _("Write the focal point's summary before submitting: it opens the report."),
+                code="no_summary",
+            )
+    previous_status = locked.status
+    _touch(locked, user=user, status=Assessment.Status.SUBMITTED, submitted_at=timezone.now())
+    AssessmentEvent.objects.create(
+        assessment=locked,
+        user=user,
+        kind=AssessmentEvent.Kind.SUBMITTED,
+        detail={"from": previous_status},
+    )
+    transaction.on_commit(lambda: notifications.assessment_submitted(locked, by=user))
+    return locked
+
+
+def review_started(assessment: Assessment) -> bool:
+    """Whether a reviewer has opened or commented on the assessment since it was last
+    submitted: from then on it is the secretariat's to return, no longer the country's to
+    withdraw."""
+    submitted = (
+        assessment.events.filter(kind=AssessmentEvent.Kind.SUBMITTED).order_by("-id").first()
+    )
+    if submitted is None:
+        return False
+    return assessment.events.filter(
+        id__gt=submitted.id,
+        kind__in=[AssessmentEvent.Kind.REVIEW_OPENED, AssessmentEvent.Kind.COMMENTED],
+    ).exists()
+
+
+def can_withdraw(assessment: Assessment) -> bool:
+    return assessment.status == Assessment.Status.SUBMITTED and not review_started(assessment)
+
+
+@transaction.atomic
+def withdraw(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
+    """Take a submission back, to the status it was submitted from, until a reviewer has
+    opened it or commented on it. Reviewers are told."""
+    locked = _lock(assessment)
+    if locked.status != Assessment.Status.SUBMITTED:
+        raise AssessmentLocked(
+            _("Only a submitted assessment can be withdrawn; this one is %(status)s.")
+            % {"status": locked.get_status_display()}
+        )
+    if review_started(locked):
+        raise AssessmentLocked(
+            _(
+                "The secretariat has begun reviewing it, so it can no longer be withdrawn: "
+                "ask them to return it."
+            )
+        )
+    submitted = locked.events.filter(kind=AssessmentEvent.Kind.SUBMITTED).order_by("-id").first()
+    back_to = submitted.detail.get("from") if submitted else Assessment.Status.DRAFT
+    if back_to not in Assessment.EDITABLE_STATUSES:
+        back_to = Assessment.Status.DRAFT
+    _touch(locked, user=user, status=back_to, submitted_at=None)
+    AssessmentEvent.objects.create(
+        assessment=locked, user=user, kind=AssessmentEvent.Kind.WITHDRAWN, detail={"to": back_to}
+    )
+    transaction.on_commit(lambda: notifications.assessment_withdrawn(locked, by=user))
+    return locked
+
+
+def mark_opened(*, assessment: Assessment, user: AbstractBaseUser) -> None:
+    """Record that a reviewer opened a submitted assessment (once per submission): from then
+    on the country can no longer withdraw it. Changes nothing in the assessment itself, so
+    its revision, and what is derived from it, stay as they are."""
+    if assessment.status == Assessment.Status.SUBMITTED and not review_started(assessment):
+        AssessmentEvent.objects.create(
+            assessment=assessment, user=user, kind=AssessmentEvent.Kind.REVIEW_OPENED
+        )
+
+
+def _require_status(assessment: Assessment, status: str, action: str) -> None:
+    if assessment.status != status:
+        raise AssessmentLocked(
+            _("Only a submitted assessment can be %(action)s; this one is %(status)s.")
+            % {"action": action, "status": assessment.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def return_for_revision(
+    *, assessment: Assessment, user: AbstractBaseUser, comment: str
+) -> Assessment:
+    """Send a submitted assessment back to its country, with a general comment saying why."""
+    if not comment.strip():
+        raise ValidationError(_("Say what should change: a comment is needed to return it."))
+    locked = _lock(assessment)
+    _require_status(locked, Assessment.Status.SUBMITTED, _("returned"))
+    ReviewComment.objects.create(assessment=locked, author=user, text=comment.strip())
+    _touch(locked, user=user, reviewing=True, status=Assessment.Status.RETURNED)
+    AssessmentEvent.objects.create(assessment=locked, user=user, kind=AssessmentEvent.Kind.RETURNED)
+    transaction.on_commit(lambda: notifications.assessment_returned(locked, by=user))
+    return locked
+
+
+@transaction.atomic
+def accept(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
+    """Make a submitted assessment final: locked for good, its report without the draft mark."""
+    locked = _lock(assessment)
+    _require_status(locked, Assessment.Status.SUBMITTED, _("accepted"))
+    _touch(
+        locked,
+        user=user,
+        reviewing=True,
+        status=Assessment.Status.ACCEPTED,
+        accepted_at=timezone.now(),
+    )
+    AssessmentEvent.objects.create(assessment=locked, user=user, kind=AssessmentEvent.Kind.ACCEPTED)
+    transaction.on_commit(lambda: notifications.assessment_accepted(locked, by=user))
+    return locked
+
+
+@transaction.atomic
+def add_comment(
+    *, assessment: Assessment, user: AbstractBaseUser, question_key: str, text: str
+) -> ReviewComment:
+    """A reviewer's comment on one question (or, with an empty key, on the whole assessment)."""
+    if not text.strip():
+        raise ValidationError(_("Write the comment first."))
+    locked = _lock(assessment)
+    if question_key:
+        get_instrument(locked.instrument_version).question(question_key)  # KeyError if unknown
+    comment = ReviewComment.objects.create(
+        assessment=locked, author=user, question_key=question_key, text=text.strip()
+    )
+    _touch(locked, user=user, reviewing=True)
+    AssessmentEvent.objects.create(
+        assessment=locked,
+        user=user,
+        kind=AssessmentEvent.Kind.COMMENTED,
+        detail={"comment": comment.pk, "question": question_key},
+    )
+    return comment
+
+
+@transaction.atomic
+def reply_to_comment(
+    *, comment: ReviewComment, user: AbstractBaseUser, reply: str, resolved: bool
+) -> ReviewComment:
+    """The country's answer to a reviewer's comment, and whether it is now dealt with."""
+    locked = _editable(comment.assessment)
+    comment.reply = reply.strip()
+    comment.replied_by = user
+    comment.replied_at = timezone.now()
+    comment.resolved = resolved
+    comment.save(update_fields=["reply", "replied_by", "replied_at", "resolved"])
+    _touch(locked, user=user)
+    AssessmentEvent.objects.create(
+        assessment=locked,
+        user=user,
+        kind=AssessmentEvent.Kind.REPLIED,
+        detail={"comment": comment.pk, "question": comment.question_key, "resolved": resolved},
+    )
+    return comment
