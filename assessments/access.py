@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from assessments.models import Assessment, Country, Membership
@@ -46,16 +46,28 @@ def editable_countries_for(user: User) -> QuerySet[Country]:
 
 
 def visible_assessments(user: User) -> QuerySet[Assessment]:
-    """What `user` may see, each row annotated with the user's role in its country."""
+    """What `user` may see, each row annotated with the user's role in its country.
+
+    A draft is the State's own work until it chooses to submit it: reviewers see an
+    assessment from its first submission on (submitted, returned, accepted), never a draft,
+    including one withdrawn back to draft."""
     if not user.is_authenticated:
         return Assessment.objects.none()
     role = Membership.objects.filter(country=OuterRef("country"), user=user).values("role")[:1]
     assessments = Assessment.objects.select_related("country", "updated_by").annotate(
         user_role=Subquery(role)
     )
+    own = Q(country__in=Country.objects.filter(memberships__user=user))
     if is_reviewer(user):
-        return assessments
-    return assessments.filter(country__memberships__user=user)
+        return assessments.filter(own | ~Q(status=Assessment.Status.DRAFT))
+    return assessments.filter(own)
+
+
+def reviewable_assessments(user: User) -> QuerySet[Assessment]:
+    """What the secretariat's screens list: every country's, once submitted."""
+    if not is_reviewer(user):
+        return Assessment.objects.none()
+    return Assessment.objects.exclude(status=Assessment.Status.DRAFT)
 
 
 def get_assessment_for(user: User, *, code: str, cycle: int) -> Assessment:
@@ -96,7 +108,7 @@ def can_start(user: User, country: Country) -> bool:
 
 
 def can_review(user: User, assessment: Assessment) -> bool:
-    return is_reviewer(user)
+    return is_reviewer(user) and assessment.status != Assessment.Status.DRAFT
 
 
 def _role(user: User, assessment: Assessment) -> str | None:

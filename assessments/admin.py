@@ -90,6 +90,7 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            .filter(pk__in=access.reviewable_assessments(request.user).values("pk"))
             .prefetch_related(
                 Prefetch(
                     "answers",
@@ -169,9 +170,13 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
         return TemplateResponse(request, "admin/assessments/assessment/review.html", context)
 
     def _reviewable(self, request: HttpRequest, pk: str | int) -> Assessment:
+        if not access.is_reviewer(request.user):
+            raise PermissionDenied
         if not str(pk).isdigit():
             raise Http404("No such assessment.")
-        assessment = get_object_or_404(Assessment.objects.select_related("country"), pk=pk)
+        assessment = get_object_or_404(
+            access.reviewable_assessments(request.user).select_related("country"), pk=pk
+        )
         if not access.can_review(request.user, assessment):
             raise PermissionDenied
         return assessment
@@ -319,9 +324,18 @@ class AssessmentEventAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ("assessment__country__name",)
     list_select_related = ("assessment__country", "user")
 
+    def get_queryset(self, request: HttpRequest):
+        # A draft's record is the country's own, like the draft.
+        reviewable = access.reviewable_assessments(request.user).values("pk")
+        return super().get_queryset(request).filter(assessment__in=reviewable)
+
 
 @admin.register(ReviewComment)
 class ReviewCommentAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("created", "assessment", "question_key", "author", "resolved")
     list_filter = ("resolved",)
     list_select_related = ("assessment__country", "author")
+
+    def get_queryset(self, request: HttpRequest):
+        reviewable = access.reviewable_assessments(request.user).values("pk")
+        return super().get_queryset(request).filter(assessment__in=reviewable)

@@ -37,13 +37,15 @@ def expect(**by_role: tuple[int | str, int | str]) -> dict[str, tuple[int | str,
 
 
 def member_view(get: int, post: int, *, viewer: tuple[int, int] | None = None):
-    """An assessment page: anonymous to login, another country 404, members and reviewers."""
+    """An assessment page: anonymous to login, another country 404, members. The matrix's
+    assessment is a draft, which the secretariat never sees: reviewers get a 404 too (what
+    they see once it is submitted: test_reviewers_read_every_page_of_a_submission)."""
     return expect(
         anonymous=(LOGIN, LOGIN),
         other=(404, 404 if post != 405 else 405),
         viewer=viewer or (get, post),
         editor=(get, post),
-        reviewer=(get, 403 if post not in (405,) else 405),
+        reviewer=(404, 404 if post != 405 else 405),
     )
 
 
@@ -72,6 +74,8 @@ MATRIX = {
     "assessments:overview": member_view(200, 405),
     "assessments:section": member_view(200, 200, viewer=(200, 403)),
     # The summary is written (see `objects`): the editor's POST submits.
+    # The editor's POST submits it, so the reviewer (checked last) finds it submitted: they
+    # see it, and may not submit it.
     "assessments:submit": member_view(200, 302, viewer=(403, 403)) | {"reviewer": (403, 403)},
     # Writes of the country's editors only, while editable: reviewers never edit.
     "assessments:marking": expect(
@@ -79,15 +83,15 @@ MATRIX = {
         other=(405, 404),
         viewer=(405, 403),
         editor=(405, 302),
-        reviewer=(405, 403),
+        reviewer=(405, 404),
     ),
-    "assessments:dismiss_link": member_view(200, 302, viewer=(403, 403)) | {"reviewer": (403, 403)},
+    "assessments:dismiss_link": member_view(200, 302, viewer=(403, 403)),
     "assessments:restore_link": expect(
         anonymous=(LOGIN, LOGIN),
         other=(405, 404),
         viewer=(405, 403),
         editor=(405, 302),
-        reviewer=(405, 403),
+        reviewer=(405, 404),
     ),
     "assessments:history": member_view(200, 405),
     "assessments:results": member_view(200, 405),
@@ -110,17 +114,18 @@ MATRIX = {
     "admin:logout": same("/admin/", "/admin/") | {"reviewer": (405, 302)},
     # The reviewer's decisions: POST, back to the review page with a message; accepting is
     # confirmed on a page of its own first.
+    # A draft is not the secretariat's to review: its review screens do not exist for them.
     **{
-        f"admin:assessments_review_{action}": ADMIN_ONLY | {"reviewer": (405, 302)}
+        f"admin:assessments_review_{action}": ADMIN_ONLY | {"reviewer": (405, 404)}
         for action in ("comment", "return")
     },
-    "admin:assessments_review_accept": ADMIN_ONLY | {"reviewer": (200, 302)},
+    "admin:assessments_review_accept": ADMIN_ONLY | {"reviewer": (404, 404)},
     # The matrix's assessment is a draft: there is no submission to withdraw.
-    "assessments:withdraw": member_view(403, 403) | {"reviewer": (403, 403)},
+    "assessments:withdraw": member_view(403, 403),
     "account_settings": signed_in(200, 302),
     # A POST with no action re-renders the list: the queue offers no bulk actions.
     "admin:assessments_assessment_changelist": ADMIN_ONLY | {"reviewer": (200, 200)},
-    "admin:assessments_assessment_change": ADMIN_ONLY | {"reviewer": (200, 200)},
+    "admin:assessments_assessment_change": ADMIN_ONLY | {"reviewer": (404, 404)},
     "admin:assessments_assessment_add": ADMIN_ONLY | {"reviewer": (403, 403)},
     "admin:assessments_assessment_delete": ADMIN_ONLY | {"reviewer": (403, 403)},
     "admin:assessments_assessmentevent_add": ADMIN_ONLY | {"reviewer": (403, 403)},
@@ -287,4 +292,46 @@ def test_access(client, world, objects, name: str, pattern: str) -> None:
                 leaked = [s for s in foreign if s.encode() in body]
                 if leaked:
                     failures.append(f"{role} {method.upper()} {url} shows {leaked}")
+    assert not failures, "\n".join(failures)
+
+
+# What the secretariat reads of a submitted assessment (GET): every page of it.
+SUBMITTED_READS = {
+    "assessments:overview": 200,
+    "assessments:section": 200,
+    "assessments:history": 200,
+    "assessments:results": 200,
+    "assessments:report": 200,
+    "assessments:comment": 200,
+    "admin:assessments_assessment_change": 200,
+    "admin:assessments_review_accept": 200,
+}
+
+
+@pytest.mark.parametrize("status", ["submitted", "returned", "accepted", "draft"])
+def test_reviewers_read_every_page_of_a_submission_and_none_of_a_draft(
+    client, world, objects, status
+) -> None:
+    """Drafts stay national: a draft — one never submitted, or withdrawn back to draft — is
+    the State's own work; from its first submission on, the secretariat reads all of it."""
+    from assessments.models import Assessment
+
+    Assessment.objects.filter(pk=world.assessment.pk).update(status=status)
+    client.force_login(world.reviewer)
+    failures = []
+    for name, pattern in PATTERNS:
+        if name not in SUBMITTED_READS:
+            continue
+        url = fill(name, pattern, objects)
+        expected = 404 if status == "draft" else SUBMITTED_READS[name]
+        response = client.get(url)
+        if response.status_code != expected:
+            failures.append(f"{status}: GET {url}: {response.status_code} (expected {expected})")
+    queue = client.get("/admin/assessments/assessment/").content.decode()
+    listed = f"/admin/assessments/assessment/{world.assessment.pk}/change/" in queue
+    if listed == (status == "draft"):
+        failures.append(f"{status}: the review queue {'lists' if listed else 'omits'} it")
+    home = client.get("/").content.decode()
+    if ("/assessments/XA/2026/" in home) == (status == "draft"):
+        failures.append(f"{status}: the reviewer's dashboard is wrong about it")
     assert not failures, "\n".join(failures)

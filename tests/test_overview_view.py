@@ -124,10 +124,13 @@ def test_a_submitted_assessment_keeps_its_marking(client, world) -> None:
     assert marking_state(world.assessment) == before
 
 
-def test_reviewer_sees_every_country(client, world) -> None:
+def test_reviewer_sees_every_countrys_submissions_and_no_draft(client, world) -> None:
+    Assessment.objects.update(status=Assessment.Status.SUBMITTED)
     client.force_login(world.reviewer)
     assert client.get(URL).status_code == 200
     assert client.get("/assessments/XB/2026/").status_code == 200
+    Assessment.objects.filter(country__code="XB").update(status=Assessment.Status.DRAFT)
+    assert client.get("/assessments/XB/2026/").status_code == 404
 
 
 def test_post_is_not_allowed(client, world) -> None:

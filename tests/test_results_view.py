@@ -83,6 +83,9 @@ def test_another_country_is_not_found(client, world) -> None:
 
 @pytest.mark.parametrize("who", ["viewer", "editor", "reviewer"])
 def test_whoever_may_see_the_assessment_sees_its_results(client, world, who) -> None:
+    if who == "reviewer":  # the secretariat sees it once it is submitted, never as a draft
+        world.assessment.status = "submitted"
+        world.assessment.save(update_fields=["status"])
     client.force_login(getattr(world, who))
     response = client.get(URL)
     assert response.status_code == 200
@@ -257,7 +260,9 @@ def test_a_v1_previous_cycle_is_compared_only_where_the_meaning_is_unchanged(cli
 
 def test_a_v1_assessment_opens_in_the_new_layout(client, world) -> None:
     v1 = get_instrument("2013-summary/v1")
-    old = AssessmentFactory(country=world.arcadia, cycle=2024, instrument_version=v1.version)
+    old = AssessmentFactory(
+        country=world.arcadia, cycle=2024, instrument_version=v1.version, status="accepted"
+    )
     Answer.objects.create(assessment=old, question_key="risk.targeting_of_groups", value="high")
     client.force_login(world.reviewer)
     html = client.get("/assessments/XA/2024/results/").content.decode()

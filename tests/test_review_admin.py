@@ -92,11 +92,8 @@ def test_the_queue_lists_every_country_submitted_and_longest_waiting_first(
     client.force_login(submitted.reviewer)
     html = client.get(QUEUE).content.decode()
     rows = re.findall(r"/admin/assessments/assessment/(\d+)/change/", html)
-    assert [int(pk) for pk in dict.fromkeys(rows)][:3] == [
-        waiting_longer.pk,
-        submitted.assessment.pk,
-        submitted.other_assessment.pk,
-    ]
+    # Borealis 2026 is a draft: the State's own work, not in the secretariat's queue.
+    assert [int(pk) for pk in dict.fromkeys(rows)] == [waiting_longer.pk, submitted.assessment.pk]
     assert ">9<" in html  # days waiting
     columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', html)
     assert columns == ["country", "cycle", "status", "submitted_at", "days_waiting", "progress"]

@@ -391,6 +391,8 @@ def test_viewer_reads_without_a_form_and_cannot_post(client, world) -> None:
 
 def test_reviewer_reads_any_country_but_cannot_post(client, world) -> None:
     client.force_login(world.reviewer)
+    assert client.get(url(world.other_assessment)).status_code == 404  # a draft: national
+    Assessment.objects.filter(pk=world.other_assessment.pk).update(status="submitted")
     assert client.get(url(world.other_assessment)).status_code == 200
     response = client.post(url(world.other_assessment), form(values={Q1.key: "low"}))
     assert response.status_code == 403

@@ -111,10 +111,12 @@ def test_submit_locks_and_records(client, world) -> None:
 
 
 def test_viewer_and_reviewer_cannot_submit(client, world) -> None:
-    for user in (world.viewer, world.reviewer):
-        client.force_login(user)
-        assert client.get(URL).status_code == 403
-        assert client.post(URL).status_code == 403
+    client.force_login(world.viewer)
+    assert client.get(URL).status_code == 403
+    assert client.post(URL).status_code == 403
+    client.force_login(world.reviewer)  # a draft is not theirs to see
+    assert client.get(URL).status_code == 404
+    assert client.post(URL).status_code == 404
     world.assessment.refresh_from_db()
     assert world.assessment.status == Assessment.Status.DRAFT
 
