@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core import checks
 
 from assessments.instrument import (
@@ -13,6 +14,7 @@ from assessments.instrument import (
     instruments_dir,
     load_instruments,
 )
+from r2p_assess.safety import unsafe_production_settings
 
 
 @checks.register()
@@ -39,3 +41,16 @@ def check_instruments(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """`check --deploy` refuses what production must not run with, in the live settings."""
+    problems = unsafe_production_settings(
+        email_backend=settings.EMAIL_BACKEND,
+        database_engine=settings.DATABASES["default"]["ENGINE"],
+        allow_sqlite=getattr(settings, "ALLOW_SQLITE", False),
+        allowed_hosts=settings.ALLOWED_HOSTS,
+        secret_key=settings.SECRET_KEY,
+    )
+    return [checks.Error(f"{variable} {why}.", id="assessments.E010") for variable, why in problems]

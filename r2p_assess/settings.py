@@ -17,6 +17,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from r2p_assess.safety import unsafe_production_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -264,3 +266,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# SQLite in production only on purpose (one machine's disk; see README "Production").
+ALLOW_SQLITE = env_bool("DJANGO_ALLOW_SQLITE", default=False)
+if PRODUCTION:
+    _problems = unsafe_production_settings(
+        email_backend=EMAIL_BACKEND,
+        database_engine=DATABASES["default"]["ENGINE"],
+        allow_sqlite=ALLOW_SQLITE,
+        allowed_hosts=ALLOWED_HOSTS,
+        secret_key=SECRET_KEY,
+    )
+    if _problems:
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production refuses to start: "
+            + "; ".join(f"{variable} {why}" for variable, why in _problems)
+            + "."
+        )

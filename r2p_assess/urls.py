@@ -6,7 +6,7 @@ from django.urls import include, path, reverse_lazy
 
 from assessments import views
 from assessments.forms import LoginForm
-from assessments.views.account import account_settings
+from assessments.views.account import PasswordResetView, account_settings
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,6 +30,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm),
         name="login",
     ),
+    # Reset links are built from DJANGO_SITE_URL, never from the request's Host header.
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/settings/", account_settings, name="account_settings"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -91,3 +91,18 @@ def test_an_overlong_username_is_refused_at_the_field(client, user) -> None:
     response = client.post("/accounts/login/", {"username": "u" * 300, "password": "x"})
     assert response.status_code == 200
     assert "Ensure this value has at most 150 characters (it has 300)." in response.content.decode()
+
+
+def test_a_reset_link_is_built_from_the_site_url_not_the_host_header(client, world, settings):
+    from django.core import mail
+
+    settings.SITE_URL = "https://r2p.example.org"
+    settings.ALLOWED_HOSTS = ["attacker.example", "testserver"]
+    world.editor.email = "focal@example.org"
+    world.editor.save()
+    client.post(
+        "/accounts/password_reset/", {"email": "focal@example.org"}, HTTP_HOST="attacker.example"
+    )
+    [message] = mail.outbox
+    assert "https://r2p.example.org/accounts/reset/" in message.body
+    assert "attacker.example" not in message.body

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,3 +38,12 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your settings were saved."))
         return redirect("account_settings")
     return render(request, "registration/settings.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, with the link in the email built from DJANGO_SITE_URL: never from the
+    request's Host header, which whoever asks for the reset chooses."""
+
+    @property
+    def extra_email_context(self) -> dict[str, str]:
+        return {"site_url": settings.SITE_URL}

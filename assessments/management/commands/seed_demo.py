@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from assessments import services
@@ -51,8 +51,17 @@ class Command(BaseCommand):
             help=f"Password for every demo user (default: {DEFAULT_PASSWORD}).",
         )
 
-    @transaction.atomic
     def handle(self, *args: object, password: str, **options: object) -> None:
+        # Before touching the database: a production one is never written to, nor opened.
+        if settings.PRODUCTION:
+            raise CommandError(
+                "seed_demo creates users with a known password and fictional States: it "
+                "refuses to run with DJANGO_ENV=production."
+            )
+        with transaction.atomic():
+            self.seed(password)
+
+    def seed(self, password: str) -> None:
         countries = {
             code: Country.objects.get_or_create(code=code, defaults={"name": name})[0]
             for code, name in COUNTRIES
