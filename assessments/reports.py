@@ -19,6 +19,7 @@ import functools
 import hashlib
 import mimetypes
 import re
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
@@ -323,17 +324,52 @@ def layout_version() -> str:
     for source in sources:
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
+    # The fonts the stylesheet names, as fontconfig finds them: a new version draws otherwise.
+    for font in font_files():
+        stat = font.stat()
+        digest.update(f"{font}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:10]
 
 
+REPORT_FONTS = ("DejaVu Sans", "DejaVu Sans:bold", "WenQuanYi Micro Hei")
+
+
+def font_files() -> list[Path]:
+    found = []
+    for pattern in REPORT_FONTS:
+        try:
+            result = subprocess.run(
+                ["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, timeout=10
+            )
+        except (OSError, subprocess.SubprocessError):
+            continue  # no fontconfig: WeasyPrint could not draw these fonts either
+        if result.returncode == 0 and Path(result.stdout).is_file():
+            found.append(Path(result.stdout))
+    return found
+
+
 def report_storage_name(assessment: Assessment, language: str) -> str:
-    """Named by what the report is made of: the assessment's revision and that of the earlier
-    cycle it is compared with (which can still change while it is a draft)."""
-    revision = assessment.revision
+    """Named by everything the report is made of: the assessment's revision; a digest of its
+    country's name and code and of the earlier cycle it is compared with (which can still
+    change while it is a draft); the language; the layout (layout_version)."""
     previous = previous_cycle(assessment)
     compared = f"{previous.pk}.{previous.revision}" if previous else "0"
-    name = f"r{revision}-{compared}-{language}-{layout_version()}.pdf"
+    data = f"{assessment.country.name}\x1f{assessment.country.code}\x1f{compared}"
+    about = hashlib.sha256(data.encode()).hexdigest()[:10]
+    name = f"r{assessment.revision}-{about}-{language}-{layout_version()}.pdf"
     return f"{STORAGE_PREFIX}/{assessment.pk}/{name}"
+
+
+def forget_stored_reports(assessment_pk: int) -> None:
+    """Delete every stored copy of an assessment's report: after any change to it, so that
+    text erased from a note never survives in a file (services.py calls it on commit)."""
+    folder = f"{STORAGE_PREFIX}/{assessment_pk}"
+    try:
+        _, files = default_storage.listdir(folder)
+    except (OSError, NotImplementedError):
+        return  # nothing stored yet
+    for file in files:
+        default_storage.delete(f"{folder}/{file}")
 
 
 def questionnaire_storage_name(version: str, language: str) -> str:
@@ -381,7 +417,7 @@ def _stored(name: str, render: Callable[[], bytes]) -> tuple[File, bool]:
     return ContentFile(data, name=Path(name).name), True
 
 
-STORED_REPORT = re.compile(r"r(\d+)-[\d.]+-.+\.pdf")
+STORED_REPORT = re.compile(r"r(\d+)-[0-9a-f]+-.+\.pdf")
 
 
 def _forget_other_copies(name: str) -> None:

@@ -198,6 +198,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # collectstatic is for production; elsewhere whitenoise serves the source folders (below).
 STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+# Stored reports (and, later, evidence) are readable by the app's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

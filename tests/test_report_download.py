@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import stat
 import struct
 from unittest import mock
 
@@ -36,10 +38,14 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def stored(compared: str = "0", revision: int = 1, language: str = "en") -> str:
-    """A stored copy's name: the revision, the earlier cycle compared with ("<pk>.<revision>",
-    or "0" when there is none), the language and the layout."""
-    return f"r{revision}-{compared}-{language}-{reports.layout_version()}.pdf"
+def stored(
+    compared: str = "0", revision: int = 1, language: str = "en", country: str = "Arcadia"
+) -> str:
+    """A stored copy's name: the revision; a digest of the country's name and code and of the
+    earlier cycle compared with ("<pk>.<revision>", or "0" when there is none); the language;
+    the layout."""
+    about = hashlib.sha256(f"{country}\x1fXA\x1f{compared}".encode()).hexdigest()[:10]
+    return f"r{revision}-{about}-{language}-{reports.layout_version()}.pdf"
 
 
 def kept(media, assessment) -> list[str]:
@@ -273,3 +279,54 @@ def test_an_unknown_version_is_not_found(client, world, media) -> None:
 def test_the_dashboard_links_to_the_questionnaire(client, world) -> None:
     client.force_login(world.viewer)
     assert 'href="/questionnaire.pdf"' in client.get("/").content.decode()
+
+
+def test_any_change_deletes_the_stored_copy_so_erased_text_never_survives(
+    client, world, media, render, django_capture_on_commit_callbacks
+) -> None:
+    def note(text: str) -> None:
+        services.save_answers(
+            assessment=world.assessment,
+            section_key=QUESTION.section_key,
+            responses={QUESTION.key: Response("", text)},
+            user=world.editor,
+            expected_revision=10**6,
+        )
+
+    note("SECRET-TO-BE-DELETED")
+    client.force_login(world.editor)
+    body(client.get(URL))
+    assert kept(media, world.assessment) == [stored(revision=2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        note("")
+    # Gone at once, not at the next download.
+    assert kept(media, world.assessment) == []
+
+
+def test_a_renamed_country_gets_a_fresh_copy(client, world, media, render) -> None:
+    client.force_login(world.editor)
+    body(client.get(URL))
+    world.arcadia.name = "Arcadia (renamed)"
+    world.arcadia.save()
+    body(client.get(URL))
+    assert render.call_count == 2
+    assert kept(media, world.assessment) == [stored(country="Arcadia (renamed)")]
+
+
+def test_stored_copies_are_readable_by_the_app_only(client, world, media, render) -> None:
+    client.force_login(world.editor)
+    body(client.get(URL))
+    folder = media / "reports" / str(world.assessment.pk)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / stored()).stat().st_mode) == 0o600
+
+
+def test_the_layout_digest_follows_the_fonts(monkeypatch) -> None:
+    reports.layout_version.cache_clear()
+    before = reports.layout_version()
+    fonts = reports.font_files()
+    assert fonts, "fontconfig finds the report's fonts"
+    monkeypatch.setattr(reports, "font_files", lambda: fonts[:-1])
+    reports.layout_version.cache_clear()
+    assert reports.layout_version() != before
+    reports.layout_version.cache_clear()

@@ -101,3 +101,13 @@ def test_production_settings_pass_the_deployment_checks() -> None:
 
 def test_it_offers_the_six_un_languages() -> None:
     assert [code for code, _ in settings.LANGUAGES] == ["en", "fr", "es", "ar", "ru", "zh-hans"]
+
+
+def test_the_sqlite_database_is_readable_by_the_app_only(db) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    connection.ensure_connection()
+    name = connection.settings_dict["NAME"]
+    assert os.stat(name).st_mode & 0o777 == 0o600

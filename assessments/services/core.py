@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 
+from assessments import reports
 from assessments.models import Answer, Assessment
 
 ANSWER_FIELDS = [
@@ -67,3 +70,5 @@ def _touch(
     for name, value in fields.items():
         setattr(assessment, name, value)
     assessment.save(update_fields=["revision", *edited, *fields])
+    # The stored PDF of the revision before is of no use, and may hold text now erased.
+    transaction.on_commit(functools.partial(reports.forget_stored_reports, assessment.pk))
