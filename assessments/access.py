@@ -107,6 +107,18 @@ def can_start(user: User, country: Country) -> bool:
     return editable_countries_for(user).filter(pk=country.pk).exists()
 
 
+def can_invite(user: User) -> bool:
+    """Adding a person to a country is adding a membership: the permission to change the
+    country (its name, its code) is not enough, or a staff user could make themselves one
+    of its editors."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("assessments.add_membership")
+    )
+
+
 def can_review(user: User, assessment: Assessment) -> bool:
     return is_reviewer(user) and assessment.status != Assessment.Status.DRAFT
 

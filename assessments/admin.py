@@ -266,6 +266,12 @@ class CountryAdmin(admin.ModelAdmin):
     def members(self, obj: Country) -> int:
         return obj.member_count
 
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "can_invite": access.can_invite(request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
         return [
             path(
@@ -279,7 +285,7 @@ class CountryAdmin(admin.ModelAdmin):
     def invite_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Add a person to the country by email; a new person is sent a link to set a password."""
         country = get_object_or_404(Country, pk=pk)
-        if not self.has_change_permission(request, country):
+        if not access.can_invite(request.user):
             raise PermissionDenied
         form = InviteForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
