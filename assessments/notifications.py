@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,6 +26,7 @@ from assessments.access import REVIEWERS_GROUP
 from assessments.instrument import get_instrument
 from assessments.models import Assessment, Country
 from assessments.scoring import overall_progress
+from assessments.tokens import invitation_token_generator
 
 logger = logging.getLogger(__name__)
 ATTEMPTS = 2
@@ -145,15 +145,15 @@ def assessment_accepted(assessment: Assessment, *, by: AbstractBaseUser) -> int:
 
 def invitation(user: AbstractBaseUser, *, country: Country, role: str, by: AbstractBaseUser) -> int:
     """Tell a person they were added to a country. One who has no password yet gets a
-    one-time link to set one (Django's password-reset token: it stops working once the
-    password is set, or after PASSWORD_RESET_TIMEOUT)."""
+    one-time link to set one (tokens.py: it stops working once the password is set, or after
+    INVITATION_TIMEOUT)."""
     set_password = not user.has_usable_password()
     if set_password:
         path = reverse(
-            "password_reset_confirm",
+            "invitation_confirm",
             kwargs={
                 "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
+                "token": invitation_token_generator.make_token(user),
             },
         )
     else:

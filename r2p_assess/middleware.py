@@ -4,8 +4,10 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
+from django.utils.cache import patch_cache_control
 
 from assessments.htmx import is_htmx
 
@@ -63,3 +65,37 @@ def signed_out_response() -> HttpResponse:
     response = HttpResponse("signed out", status=401, content_type="text/plain")
     response["R2P-Reason"] = "signed-out"
     return response
+
+
+SIGNED_IN_AT = "r2p_signed_in_at"
+
+
+class AbsoluteSessionMiddleware:
+    """A session ends SESSION_ABSOLUTE_LIFETIME after signing in, however active it is: the
+    idle limit alone would let a session kept busy live for ever. Goes after
+    AuthenticationMiddleware (and before HtmxSignedOutMiddleware, whose 401 it then gets)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            signed_in_at = request.session.setdefault(SIGNED_IN_AT, now)
+            if now - signed_in_at > settings.SESSION_ABSOLUTE_LIFETIME:
+                logout(request)
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Every page a signed-in person sees is theirs alone: never kept by a browser's cache or
+    a proxy (`Cache-Control: private, no-store`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

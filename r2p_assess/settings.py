@@ -103,7 +103,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "r2p_assess.middleware.AbsoluteSessionMiddleware",
     "r2p_assess.middleware.HtmxSignedOutMiddleware",
+    "r2p_assess.middleware.PrivatePagesMiddleware",
     "assessments.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "assessments.middleware.AssessmentLockedMiddleware",
@@ -230,8 +232,14 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "R2P Assess <no-reply@localhost>")
 # Where links in emails point: emails are sent outside any request, so the address is set here.
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# An invitation link (a password-reset token) stays valid this long.
-PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_LINK_TIMEOUT_SECONDS", 7 * 24 * 60 * 60)
+# A password-reset link stays valid an hour; an invitation's (assessments/tokens.py) a week.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 60 * 60)
+INVITATION_TIMEOUT = env_int("INVITATION_TIMEOUT_SECONDS", 7 * 24 * 60 * 60)
+# However active, a session ends this long after signing in (the idle limit is beside it).
+SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME_SECONDS", 7 * 24 * 60 * 60)
+# A request's form fields may take this much (a section's notes are well under 200 KB); file
+# uploads are streamed to disk and limited by the proxy (README "Production").
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
 
 # All JavaScript lives in static files, so scripts never need 'unsafe-inline'.
 CONTENT_SECURITY_POLICY = {
@@ -248,6 +256,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# Where browsers report what the policy refused, if anywhere.
+# (Not a CSP_ name: django-csp 4 takes those for settings of its old format.)
+if _report_uri := env_str("DJANGO_CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_report_uri]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -6,6 +6,7 @@ from django.urls import include, path, reverse_lazy
 
 from assessments import views
 from assessments.forms import LoginForm
+from assessments.tokens import invitation_token_generator
 from assessments.views.account import PasswordResetView, account_settings
 
 urlpatterns = [
@@ -15,7 +16,18 @@ urlpatterns = [
     path("questionnaire.pdf", views.questionnaire, name="questionnaire_current"),
     path("questionnaire/<path:version>.pdf", views.questionnaire, name="questionnaire"),
     # Setting a password from an invitation (or a reset) logs the person in and lands them on
-    # their dashboard: the link in the email is the whole onboarding.
+    # their dashboard: the link in the email is the whole onboarding. An invitation's link has
+    # a token of its own, valid a week; a reset link's is valid an hour.
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            token_generator=invitation_token_generator,
+            post_reset_login=True,
+            post_reset_login_backend="django.contrib.auth.backends.ModelBackend",
+            success_url=reverse_lazy("home"),
+        ),
+        name="invitation_confirm",
+    ),
     path(
         "accounts/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(

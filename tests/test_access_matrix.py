@@ -107,6 +107,7 @@ MATRIX = {
     "password_reset_done": same(200, 405),
     # A made-up token: the page says the link is invalid, whoever asks.
     "password_reset_confirm": same(200, 200),
+    "invitation_confirm": same(200, 200),
     "password_reset_complete": same(200, 405),
     "set_language": same(302, 302),
     "admin:login": same(200, 200) | {"reviewer": (302, 200)},

@@ -4,12 +4,16 @@ one-time link and lands on the dashboard. No self-registration."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core import mail
 
 from assessments.models import Membership
+from assessments.tokens import invitation_token_generator
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +48,7 @@ def test_an_invited_person_sets_a_password_and_lands_on_the_dashboard(
     (message,) = mail.outbox
     assert message.to == ["new.person@example.org"]
     assert "Arcadia" in message.subject
-    link = re.search(r"http://\S+/accounts/reset/\S+/", message.body).group(0)
+    link = re.search(r"http://\S+/accounts/invitation/\S+/", message.body).group(0)
     path = link.split("127.0.0.1:8000", 1)[1]
 
     person_client = admin_client.__class__()
@@ -91,3 +95,33 @@ def test_reviewers_cannot_invite(client, world) -> None:
 def test_there_is_no_self_registration(client, world) -> None:
     assert client.get("/accounts/signup/").status_code == 404
     assert client.get("/accounts/register/").status_code == 404
+
+
+def invitation_path(client, world, django_capture_on_commit_callbacks) -> str:
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client, world)
+    link = re.search(r"http://\S+/accounts/invitation/\S+/", mail.outbox[-1].body).group(0)
+    return link.split("127.0.0.1:8000", 1)[1]
+
+
+def test_an_invitation_lasts_a_week_and_a_reset_link_an_hour(
+    admin_client, world, django_capture_on_commit_callbacks, settings
+) -> None:
+    path = invitation_path(admin_client, world, django_capture_on_commit_callbacks)
+    person = get_user_model().objects.get(email="new.person@example.org")
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    reset = default_token_generator.make_token(person)
+
+    def days_later(days: int):
+        later = datetime.now() + timedelta(days=days)
+        return mock.patch.object(PasswordResetTokenGenerator, "_now", return_value=later)
+
+    with days_later(2):
+        assert invitation_token_generator.check_token(person, token)
+        assert not default_token_generator.check_token(person, reset)  # an hour, long past
+    with days_later(8):
+        assert not invitation_token_generator.check_token(person, token)
+    # Neither link opens the other's page.
+    assert not default_token_generator.check_token(person, token)
+    assert not invitation_token_generator.check_token(person, reset)
+    assert settings.PASSWORD_RESET_TIMEOUT == 3600

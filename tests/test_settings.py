@@ -111,3 +111,11 @@ def test_the_sqlite_database_is_readable_by_the_app_only(db) -> None:
     connection.ensure_connection()
     name = connection.settings_dict["NAME"]
     assert os.stat(name).st_mode & 0o777 == 0o600
+
+
+def test_the_csp_reports_where_it_is_told_to() -> None:
+    env = {"DJANGO_CSP_REPORT_URI": "https://reports.example.org/csp"}
+    script = "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY)"
+    result = run_manage("shell", "-c", script, env=env)
+    assert "'report-uri': ['https://reports.example.org/csp']" in result.stdout, result.stderr
+    assert "report-uri" not in run_manage("shell", "-c", script, env={}).stdout
