@@ -31,6 +31,21 @@ def is_reviewer(user: User) -> bool:
     return user._r2p_is_reviewer
 
 
+def reviewers() -> QuerySet:
+    """The secretariat's reviewers, as a queryset of users (is_reviewer's rule)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True, is_staff=True)
+    return users.filter(Q(is_superuser=True) | Q(groups__name=REVIEWERS_GROUP)).distinct()
+
+
+def can_see_reads(user: User, assessment: Assessment) -> bool:
+    """Who read an assessment is for the secretariat and the country's editors."""
+    return (is_reviewer(user) and assessment.status != Assessment.Status.DRAFT) or _role(
+        user, assessment
+    ) == Membership.Role.EDITOR
+
+
 def countries_for(user: User) -> QuerySet[Country]:
     if not user.is_authenticated:
         return Country.objects.none()

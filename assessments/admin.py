@@ -5,8 +5,12 @@ returning an assessment is a judgement on that one assessment, made after readin
 
 from __future__ import annotations
 
+import csv
+import json
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -16,7 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import access, services
 from assessments.instrument import get_instrument
@@ -26,6 +30,7 @@ from assessments.models import (
     AssessmentEvent,
     Country,
     Membership,
+    Read,
     ReviewComment,
 )
 from assessments.presenters import changes_since_return, history_entries, review_sections
@@ -139,10 +144,10 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
     ) -> HttpResponse:
-        """The review page: everything a reviewer reads before deciding, read-only. Opening a
-        submission ends the country's chance to withdraw it (services.mark_opened)."""
+        """The review page: everything a reviewer reads before deciding, read-only. Reading a
+        submission (the read log) ends the country's chance to withdraw it."""
         assessment = self._reviewable(request, object_id)
-        services.mark_opened(assessment=assessment, user=request.user)
+        services.record_read(assessment=assessment, user=request.user, what=Read.What.REVIEW)
         instrument = get_instrument(assessment.instrument_version)
         events = list(assessment.events.select_related("user"))
         answers = {a.question_key: a for a in assessment.answers.select_related("updated_by")}
@@ -334,6 +339,93 @@ class AssessmentEventAdmin(ReadOnly, admin.ModelAdmin):
         # A draft's record is the country's own, like the draft.
         reviewable = access.reviewable_assessments(request.user).values("pk")
         return super().get_queryset(request).filter(assessment__in=reviewable)
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(require_safe(self.export_view))
+        return [path("export.csv", export, name="assessments_event_export"), *super().get_urls()]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """Every event of the assessments the reviewer may see, for an auditor (CSV)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        events = self.get_queryset(request).select_related("assessment__country", "user")
+        rows = (
+            (
+                e.at.isoformat(),
+                e.assessment.country.code,
+                e.assessment.cycle,
+                e.user.get_username() if e.user else "",
+                e.kind,
+                json.dumps(e.detail, ensure_ascii=False, sort_keys=True),
+            )
+            for e in events.order_by("at", "id")
+        )
+        header = ("at", "country", "cycle", "user", "kind", "detail")
+        return csv_response("r2p-assess-events.csv", header, rows)
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    """The admin's own record of changes (countries, members, people), read-only and for
+    superusers, with a CSV export for an auditor."""
+
+    list_display = ("action_time", "user", "content_type", "object_repr", "action_flag")
+    list_filter = ("action_flag", "content_type")
+    list_select_related = ("user", "content_type")
+    actions = None
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(require_safe(self.export_view))
+        return [path("export.csv", export, name="admin_logentry_export"), *super().get_urls()]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        entries = self.get_queryset(request).order_by("action_time", "id")
+        rows = (
+            (
+                e.action_time.isoformat(),
+                e.user.get_username(),
+                f"{e.content_type.app_label}.{e.content_type.model}" if e.content_type else "",
+                e.object_id or "",
+                e.object_repr,
+                e.get_action_flag_display(),
+                e.get_change_message(),
+            )
+            for e in entries
+        )
+        header = ("at", "user", "model", "object_id", "object", "action", "change")
+        return csv_response("r2p-assess-admin-actions.csv", header, rows)
+
+
+def csv_response(filename: str, header: tuple[str, ...], rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return response
+
+
+def _cell(value: object) -> str:
+    """A value as a spreadsheet will not run it: text starting like a formula is quoted."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @admin.register(ReviewComment)

@@ -215,7 +215,6 @@ class AssessmentEvent(models.Model):
         COMMENTED = "commented", _("Review comment")
         REPLIED = "replied", _("Reply to a review comment")
         WITHDRAWN = "withdrawn", _("Submission withdrawn")
-        REVIEW_OPENED = "review_opened", _("Opened for review")
         LINK_DISMISSED = "link_dismissed", _("Suggested link marked not relevant")
         LINK_RESTORED = "link_restored", _("Suggested link restored")
         MARKING_SET = "marking_set", _("Security marking chosen")
@@ -239,6 +238,38 @@ class AssessmentEvent(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if not self._state.adding:
             raise ValueError("An assessment event is never changed once written.")
+        super().save(*args, **kwargs)
+
+
+class Read(models.Model):
+    """Who read an assessment, what and when: its results, its PDF report, its review page.
+    A log of its own, apart from the events: reading changes nothing, so it never moves the
+    revision (nor makes a stored report stale), and autosaves are not reads."""
+
+    class What(models.TextChoices):
+        RESULTS = "results", _("Results page")
+        REPORT = "report", _("PDF report")
+        REVIEW = "review", _("Review page")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    what = models.CharField(_("what"), max_length=10, choices=What.choices)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["assessment", "at"])]
+        verbose_name = _("read")
+        verbose_name_plural = _("reads")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.get_what_display()}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("A read is never changed once recorded.")
         super().save(*args, **kwargs)
 
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("<str:code>/<int:cycle>/links/dismiss/", views.dismiss_link, name="dismiss_link"),
     path("<str:code>/<int:cycle>/links/restore/", views.restore_link, name="restore_link"),
     path("<str:code>/<int:cycle>/report.pdf", views.report, name="report"),
+    path("<str:code>/<int:cycle>/reads/", views.reads, name="reads"),
     path("<str:code>/<int:cycle>/comments/<int:pk>/", views.comment, name="comment"),
 ]

@@ -94,6 +94,8 @@ MATRIX = {
         reviewer=(405, 404),
     ),
     "assessments:history": member_view(200, 405),
+    # Who viewed it: the country's editors (and the secretariat, once submitted).
+    "assessments:reads": member_view(200, 405, viewer=(403, 405)),
     "assessments:results": member_view(200, 405),
     "assessments:report": member_view(200, 405),
     "questionnaire_current": signed_in(200, 405),
@@ -306,6 +308,7 @@ SUBMITTED_READS = {
     "assessments:comment": 200,
     "admin:assessments_assessment_change": 200,
     "admin:assessments_review_accept": 200,
+    "assessments:reads": 200,
 }
 
 

@@ -177,7 +177,7 @@ def test_no_withdrawal_once_the_review_has_begun(client, world) -> None:
     write_summary(world.assessment)
     services.submit(assessment=world.assessment, user=world.editor)
     world.assessment.refresh_from_db()
-    services.mark_opened(assessment=world.assessment, user=world.reviewer)
+    services.record_read(assessment=world.assessment, user=world.reviewer, what="review")
     client.force_login(world.editor)
     assert "/withdraw/" not in client.get(URL).content.decode()
     page = client.get(f"{URL}withdraw/").content.decode()

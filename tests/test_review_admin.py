@@ -326,8 +326,8 @@ def test_opening_the_review_page_records_it_and_ends_withdrawal(client, submitte
     assert services.can_withdraw(submitted.assessment)
     client.force_login(submitted.reviewer)
     client.get(f"{QUEUE}{submitted.assessment.pk}/change/")
-    opened = submitted.assessment.events.filter(kind=AssessmentEvent.Kind.REVIEW_OPENED)
-    assert opened.get().user == submitted.reviewer
+    read = submitted.assessment.reads.get()
+    assert (read.user, read.what) == (submitted.reviewer, "review")
     assert not services.can_withdraw(submitted.assessment)
 
 
@@ -383,3 +383,51 @@ def test_accepting_is_confirmed_and_warns_of_unresolved_comments(client, submitt
 def test_a_review_page_address_that_is_not_a_number_is_not_found(client, submitted) -> None:
     client.force_login(submitted.reviewer)
     assert client.get(f"{QUEUE}abc/change/").status_code == 404
+
+
+def test_an_auditor_exports_the_events_and_the_admins_actions_as_csv(client, submitted) -> None:
+    import csv
+    import io
+
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    client.force_login(submitted.reviewer)
+    response = client.get("/admin/assessments/assessmentevent/export.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["at", "country", "cycle", "user", "kind", "detail"]
+    kinds = {row[4] for row in rows[1:]}
+    assert {"answers_saved", "submitted"} <= kinds
+    assert not any(row[1] == "XB" for row in rows[1:])  # Borealis's is a draft: not theirs
+    # The admin's own record is for superusers.
+    assert client.get("/admin/admin/logentry/export.csv").status_code == 403
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    LogEntry.objects.log_action(
+        root.pk,
+        ContentType.objects.get_for_model(Country).pk,
+        submitted.arcadia.pk,
+        '=HYPERLINK("http://evil")',
+        2,
+        "renamed",
+    )
+    client.force_login(root)
+    rows = list(
+        csv.reader(io.StringIO(client.get("/admin/admin/logentry/export.csv").content.decode()))
+    )
+    assert rows[1][4] == '\'=HYPERLINK("http://evil")'  # never a formula in a spreadsheet
+
+
+def test_the_review_page_and_results_record_who_read_them(client, submitted) -> None:
+    client.force_login(submitted.reviewer)
+    client.get(submitted.review_url)
+    client.get("/assessments/XA/2026/results/")
+    reads = list(submitted.assessment.reads.values_list("user__username", "what"))
+    assert sorted(reads) == [("reviewer", "results"), ("reviewer", "review")]
+    page = client.get("/assessments/XA/2026/reads/").content.decode()
+    assert "Review page" in page and "Results page" in page
+    # A viewer of the country is not shown who read it; an editor is.
+    client.force_login(submitted.viewer)
+    assert client.get("/assessments/XA/2026/reads/").status_code == 403
+    client.force_login(submitted.editor)
+    assert client.get("/assessments/XA/2026/reads/").status_code == 200

@@ -125,7 +125,7 @@ def test_no_withdrawal_once_a_reviewer_has_opened_or_commented(world, started) -
     world.assessment.refresh_from_db()
     assert services.can_withdraw(world.assessment)
     if started == "opened":
-        services.mark_opened(assessment=world.assessment, user=world.reviewer)
+        services.record_read(assessment=world.assessment, user=world.reviewer, what="review")
     else:
         services.add_comment(
             assessment=world.assessment, user=world.reviewer, question_key="", text="Seen."
@@ -137,20 +137,34 @@ def test_no_withdrawal_once_a_reviewer_has_opened_or_commented(world, started) -
     assert world.assessment.status == Status.SUBMITTED
 
 
-def test_opening_is_recorded_once_a_submission_and_moves_no_revision(world) -> None:
+def test_a_read_is_recorded_and_moves_no_revision(world) -> None:
     services.submit(assessment=world.assessment, user=world.editor)
     world.assessment.refresh_from_db()
     revision = world.assessment.revision
-    for _ in range(3):
-        services.mark_opened(assessment=world.assessment, user=world.reviewer)
-    opened = world.assessment.events.filter(kind=AssessmentEvent.Kind.REVIEW_OPENED)
-    assert opened.count() == 1
+    for what in ("results", "report", "review"):
+        services.record_read(assessment=world.assessment, user=world.reviewer, what=what)
+    assert world.assessment.reads.count() == 3
     world.assessment.refresh_from_db()
     assert world.assessment.revision == revision
-    # A draft is never "opened": reviewers do not see drafts being written.
-    other = world.other_assessment
-    services.mark_opened(assessment=other, user=world.reviewer)
-    assert not other.events.filter(kind=AssessmentEvent.Kind.REVIEW_OPENED).exists()
+
+
+def test_the_countrys_own_reads_never_end_withdrawal(world) -> None:
+    """Only the secretariat's reading starts the review: the focal point reading their own
+    results or report after submitting does not."""
+    services.submit(assessment=world.assessment, user=world.editor)
+    world.assessment.refresh_from_db()
+    for user in (world.editor, world.viewer):
+        services.record_read(assessment=world.assessment, user=user, what="report")
+    assert services.can_withdraw(world.assessment)
+
+
+def test_a_read_before_the_submission_does_not_count(world) -> None:
+    services.submit(assessment=world.assessment, user=world.editor)
+    services.record_read(assessment=world.assessment, user=world.reviewer, what="review")
+    services.return_for_revision(assessment=world.assessment, user=world.reviewer, comment="A.")
+    services.submit(assessment=world.assessment, user=world.editor)
+    world.assessment.refresh_from_db()
+    assert services.can_withdraw(world.assessment)
 
 
 def test_last_edited_names_the_countrys_editor_not_the_reviewer(world) -> None:

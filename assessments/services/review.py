@@ -9,12 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import notifications
+from assessments.access import reviewers
 from assessments.instrument import get_instrument
-from assessments.models import (
-    Assessment,
-    AssessmentEvent,
-    ReviewComment,
-)
+from assessments.models import Assessment, AssessmentEvent, Membership, Read, ReviewComment
 from assessments.services.core import AssessmentLocked, _editable, _lock, _touch
 
 
@@ -45,18 +42,24 @@ def submit(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
 
 
 def review_started(assessment: Assessment) -> bool:
-    """Whether a reviewer has opened or commented on the assessment since it was last
-    submitted: from then on it is the secretariat's to return, no longer the country's to
-    withdraw."""
+    """Whether a reviewer has read (the read log) or commented on the assessment since it was
+    last submitted: from then on it is the secretariat's to return, no longer the country's
+    to withdraw."""
     submitted = (
         assessment.events.filter(kind=AssessmentEvent.Kind.SUBMITTED).order_by("-id").first()
     )
     if submitted is None:
         return False
-    return assessment.events.filter(
-        id__gt=submitted.id,
-        kind__in=[AssessmentEvent.Kind.REVIEW_OPENED, AssessmentEvent.Kind.COMMENTED],
+    commented = assessment.events.filter(
+        id__gt=submitted.id, kind=AssessmentEvent.Kind.COMMENTED
     ).exists()
+    members = Membership.objects.filter(country=assessment.country_id).values("user")
+    read = (
+        assessment.reads.filter(at__gte=submitted.at, user__in=reviewers())
+        .exclude(user__in=members)
+        .exists()
+    )
+    return commented or read
 
 
 def can_withdraw(assessment: Assessment) -> bool:
@@ -92,14 +95,10 @@ def withdraw(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
     return locked
 
 
-def mark_opened(*, assessment: Assessment, user: AbstractBaseUser) -> None:
-    """Record that a reviewer opened a submitted assessment (once per submission): from then
-    on the country can no longer withdraw it. Changes nothing in the assessment itself, so
-    its revision, and what is derived from it, stay as they are."""
-    if assessment.status == Assessment.Status.SUBMITTED and not review_started(assessment):
-        AssessmentEvent.objects.create(
-            assessment=assessment, user=user, kind=AssessmentEvent.Kind.REVIEW_OPENED
-        )
+def record_read(*, assessment: Assessment, user: AbstractBaseUser, what: str) -> Read:
+    """Note that `user` read the assessment's results, report or review page. Changes nothing
+    in the assessment: no event, no revision."""
+    return Read.objects.create(assessment=assessment, user=user, what=what)
 
 
 def _require_status(assessment: Assessment, status: str, action: str) -> None:

@@ -67,6 +67,7 @@ from assessments.views.answering import (  # noqa: E402
 from assessments.views.findings import (  # noqa: E402
     dismiss_link,
     questionnaire,
+    reads,
     report,
     restore_link,
     results,
@@ -81,6 +82,7 @@ __all__ = [
     "marking",
     "overview",
     "questionnaire",
+    "reads",
     "report",
     "restore_link",
     "results",

@@ -92,6 +92,7 @@ def overview(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
             "progress": overall_progress(instrument, responses),
             "can_edit": access.can_edit(request.user, assessment),
             "can_submit": access.can_submit(request.user, assessment),
+            "can_see_reads": access.can_see_reads(request.user, assessment),
             "can_withdraw": access.can_withdraw(request.user, assessment)
             and services.can_withdraw(assessment),
             "general_comments": [c for c in comments if c.is_general],

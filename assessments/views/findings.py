@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from assessments.forms import (
     DismissLinkForm,
 )
 from assessments.instrument import CURRENT_VERSION, Instrument, Question, get_instrument
+from assessments.models import Read
 from assessments.results import (
     assessment_results,
     change_rows,
@@ -27,6 +29,7 @@ from assessments.views.answering import assessment_url
 @require_safe
 def results(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
+    services.record_read(assessment=assessment, user=request.user, what=Read.What.RESULTS)
     instrument = get_instrument(assessment.instrument_version)
     responses = assessment.responses()
     links = section_page_links(assessment)
@@ -113,6 +116,7 @@ def _pdf_response(file: object, filename: str) -> FileResponse:
 def report(request: HttpRequest, code: str, cycle: int) -> FileResponse:
     """The PDF report, for whoever may see the assessment (rendered once per revision)."""
     assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
+    services.record_read(assessment=assessment, user=request.user, what=Read.What.REPORT)
     return _pdf_response(reports.assessment_report(assessment), reports.report_filename(assessment))
 
 
@@ -126,4 +130,18 @@ def questionnaire(request: HttpRequest, version: str = CURRENT_VERSION) -> FileR
         raise Http404("No such instrument version.") from None
     return _pdf_response(
         reports.questionnaire_report(instrument), reports.questionnaire_filename(version)
+    )
+
+
+@login_required
+@require_safe
+def reads(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
+    """Who viewed this assessment's results, report and review page, and when."""
+    assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
+    if not access.can_see_reads(request.user, assessment):
+        raise PermissionDenied
+    return render(
+        request,
+        "assessments/reads.html",
+        {"assessment": assessment, "reads": assessment.reads.select_related("user")[:500]},
     )
