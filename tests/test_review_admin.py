@@ -403,13 +403,13 @@ def test_an_auditor_exports_the_events_and_the_admins_actions_as_csv(client, sub
     # The admin's own record is for superusers.
     assert client.get("/admin/admin/logentry/export.csv").status_code == 403
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
-    LogEntry.objects.log_action(
-        root.pk,
-        ContentType.objects.get_for_model(Country).pk,
-        submitted.arcadia.pk,
-        '=HYPERLINK("http://evil")',
-        2,
-        "renamed",
+    LogEntry.objects.create(
+        user=root,
+        content_type=ContentType.objects.get_for_model(Country),
+        object_id=str(submitted.arcadia.pk),
+        object_repr='=HYPERLINK("http://evil")',
+        action_flag=2,
+        change_message="renamed",
     )
     client.force_login(root)
     rows = list(
