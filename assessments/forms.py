@@ -8,10 +8,12 @@ from functools import cache
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from assessments import throttles
 from assessments.instrument import NOT_PRIORITY, TEXT, Section, get_instrument
 from assessments.models import Assessment, Country
 from assessments.scoring import Response
@@ -199,7 +201,23 @@ class LoginForm(AuthenticationForm):
     PostgreSQL refused (a 500). It is now refused at the field.
     """
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "account_locked": _(
+            "Too many failed sign-ins for this account in the last hour, so it is locked for "
+            "a while, from everywhere. Try again later, or set a new password with the "
+            "“Forgotten your password?” link below: that unlocks it."
+        ),
+    }
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+    def clean(self) -> dict[str, object]:
+        # Before the password is even checked: a locked account says nothing about it.
+        username = self.cleaned_data.get("username")
+        if username and throttles.account_locked(username):
+            raise ValidationError(self.error_messages["account_locked"], code="account_locked")
+        return super().clean()

@@ -28,6 +28,21 @@ class UserSettings(models.Model):
         return str(self.user)
 
 
+class PasswordResetRequest(models.Model):
+    """A password reset asked for: counted per address and per IP (throttles.py)."""
+
+    email = models.EmailField(_("email"))
+    ip = models.CharField(_("IP address"), max_length=45, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self) -> str:
+        return self.email
+
+
 class Country(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(

@@ -177,6 +177,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(hours=env_int("AXES_COOLOFF_HOURS", 1))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Each failure is also logged, so that assessments/throttles.py can count them per account.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "assessments.throttles.client_ip"
+# How many proxies of our own stand in front of the app (the load balancer: 1); only what
+# they add to X-Forwarded-For is trusted. 0: the connecting address is the client's.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+# An account is locked from anywhere after this many failures in an hour.
+ACCOUNT_FAILURES = env_int("ACCOUNT_FAILURES_PER_HOUR", 20)
+# Reset emails: per address, and per asking IP, in an hour.
+RESETS_PER_EMAIL = env_int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 3)
+RESETS_PER_IP = env_int("PASSWORD_RESETS_PER_IP_PER_HOUR", 10)
 
 # Sessions end after a period without activity (r2p_assess.middleware renews them).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 8 * 60 * 60)

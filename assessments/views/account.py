@@ -1,20 +1,26 @@
-"""A person's own settings: their name as others see it, and their time zone."""
+"""A person's own settings (their name as others see it, their time zone), and asking for a
+password reset."""
 
 from __future__ import annotations
+
+import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from assessments import services
+from assessments import services, throttles
 from assessments.forms import SettingsForm
 from assessments.middleware import TIME_ZONE_COOKIE, TIME_ZONE_SESSION_KEY, known_time_zones
 from assessments.models import UserSettings
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -41,9 +47,19 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's, with the link in the email built from DJANGO_SITE_URL: never from the
-    request's Host header, which whoever asks for the reset chooses."""
+    """Django's, with the link in the email built from DJANGO_SITE_URL (never from the
+    request's Host header, which whoever asks chooses), and limited per address and per IP
+    (throttles.py). Beyond the limit the page answers as usual, and sends nothing: it says no
+    more about which addresses have accounts than it ever did."""
 
     @property
     def extra_email_context(self) -> dict[str, str]:
         return {"site_url": settings.SITE_URL}
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        email, ip = form.cleaned_data["email"], throttles.client_ip(self.request)
+        if not throttles.reset_allowed(email, ip):
+            logger.warning("Password reset refused: too many requests (%s, from %s)", email, ip)
+            return redirect(self.get_success_url())
+        throttles.record_reset_request(email, ip)
+        return super().form_valid(form)
