@@ -9,6 +9,8 @@ from assessments.forms import LoginForm
 from assessments.tokens import invitation_token_generator
 from assessments.views.account import PasswordResetView, account_settings
 
+handler400 = "assessments.views.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

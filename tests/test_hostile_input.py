@@ -251,3 +251,21 @@ def test_a_list_or_a_near_miss_is_not_an_answer(client, world, value) -> None:
     )
     stored = Answer.objects.filter(question_key=KEYS[1]).values_list("value", flat=True)
     assert list(stored) in ([], ["high"], [""])
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "latin-1"])
+def test_a_form_sent_in_another_encoding_is_refused_not_a_crash(world, charset) -> None:
+    # With a valid token the CSRF check parses the body, which Django refuses unless UTF-8; its
+    # own 400 view then parsed it again and failed as a 500.
+    client = Client(enforce_csrf_checks=True)
+    client.get("/accounts/login/")
+    token = client.cookies["csrftoken"].value
+    body = f"csrfmiddlewaretoken={token}&username=f\xf6cal&password=wrong"
+    response = client.generic(
+        "POST",
+        "/accounts/login/",
+        body.encode(charset),
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+    assert response.status_code == 400
+    assert "cannot read" in response.content.decode()

@@ -42,6 +42,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "csrf_failure.html", status=403)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's own 400 view checks the CSRF token, which parses the body again: a form declared
+    in an encoding other than UTF-8 then failed a second time, inside the handler, as a 500."""
+    return render(request, "400.html", status=400)
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
@@ -74,6 +80,7 @@ from assessments.views.findings import (  # noqa: E402
 )
 
 __all__ = [
+    "bad_request",
     "comment",
     "dismiss_link",
     "healthz",
