@@ -11,6 +11,7 @@ The last line printed is one JSON object, for scripts to compare runs.
 from __future__ import annotations
 
 import json
+import re
 import resource
 import statistics
 import subprocess
@@ -137,12 +138,14 @@ class Command(BaseCommand):
             return action
 
         values = iter(["low", "moderate"] * 10_000)
+        # Saves as one open page makes them: its revision and writer id, which keep a page's
+        # own earlier saves from reading as someone else's change (a conflict).
+        page = client.get(section_url).content.decode()
+        hidden = dict(re.findall(r'name="(section_revision|writer)" value="([0-9a-f]*)"', page))
 
         def post() -> None:
             # A real save: the answer changes every time, so a row and an event are written.
-            response = client.post(
-                section_url, {"section_revision": "0", question.key: next(values)}
-            )
+            response = client.post(section_url, {**hidden, question.key: next(values)})
             assert response.status_code == 302, response.status_code
 
         figures: dict[str, float] = {}
