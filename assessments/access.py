@@ -19,9 +19,25 @@ REVIEWERS_GROUP = "Reviewers"
 User = AbstractBaseUser | AnonymousUser
 
 
+def is_verified(user: User) -> bool:
+    """Whether this session was confirmed with a second factor (django-otp's middleware)."""
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
+def needs_second_factor(user: User) -> bool:
+    """Who must sign in with a code as well as a password: the secretariat (staff: reviewers
+    and admins), and the members of a country that requires it."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Country.objects.filter(memberships__user=user, require_second_factor=True).exists()
+
+
 def is_reviewer(user: User) -> bool:
-    """Secretariat reviewers: staff in the Reviewers group (and superusers)."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
+    """Secretariat reviewers: staff in the Reviewers group (and superusers), in a session
+    verified with their second factor: without it, none of a reviewer's reach."""
+    if not (user.is_authenticated and user.is_active and user.is_staff and is_verified(user)):
         return False
     if user.is_superuser:
         return True

@@ -193,6 +193,17 @@ class SettingsForm(forms.Form):
         ]
 
 
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_(
+            "The 6 digits your authenticator app shows now, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form, holding the username to the user model's length.
 

@@ -1,4 +1,5 @@
-"""Middleware of the app's own: a reader's time zone, and a locked assessment's answer.
+"""Middleware of the app's own: the second factor, a reader's time zone, and a locked
+assessment's answer.
 
 A write that its assessment's status no longer allows is answered plainly. Views check the
 status before they write, but two requests can race: the second of three simultaneous
@@ -10,13 +11,18 @@ app's words (an autosave with a 403 that its page explains), never a 500.
 from __future__ import annotations
 
 import functools
+import time
 import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import resolve, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django_otp import user_has_device
 
+from assessments import access
 from assessments.htmx import is_htmx
 from assessments.services import AssessmentLocked
 
@@ -68,3 +74,55 @@ class TimeZoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+# What a signed-in person may still open before their second factor is in order: the pages
+# that put it in order, signing out, and what every page needs.
+SECOND_FACTOR_EXEMPT = {
+    "second_factor_verify",
+    "second_factor_enrol",
+    "logout",
+    "set_language",
+    "healthz",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation_confirm",
+}
+SECOND_FACTOR_CHECKED = "r2p_second_factor_checked_at"
+RECHECK_SECONDS = 600
+
+
+class SecondFactorMiddleware:
+    """A person with an authenticator must enter its code before anything else; one who
+    needs a second factor (access.needs_second_factor) and has none must set it up first.
+    Whether a session needs neither is remembered for ten minutes, so that a page costs no
+    query for it. Goes after django-otp's OTPMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        step = self.step_needed(request)
+        if step and resolve(request.path_info).view_name not in SECOND_FACTOR_EXEMPT:
+            if is_htmx(request):
+                response = HttpResponse("second factor needed", status=401)
+                response["R2P-Reason"] = "signed-out"
+                return response
+            return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    def step_needed(self, request: HttpRequest) -> str:
+        user = request.user
+        if not user.is_authenticated or access.is_verified(user):
+            return ""
+        checked = request.session.get(SECOND_FACTOR_CHECKED, 0)
+        if time.time() - checked < RECHECK_SECONDS:
+            return ""
+        if user_has_device(user):
+            return "second_factor_verify"
+        if access.needs_second_factor(user):
+            return "second_factor_enrol"
+        request.session[SECOND_FACTOR_CHECKED] = int(time.time())
+        return ""

@@ -57,6 +57,11 @@ class Country(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="countries"
     )
+    require_second_factor = models.BooleanField(
+        _("require two-factor authentication"),
+        default=False,
+        help_text=_("Its members must sign in with a code from an authenticator app too."),
+    )
 
     class Meta:
         ordering = ["name"]

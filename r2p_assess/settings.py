@@ -80,7 +80,8 @@ elif not SECRET_KEY:
     SECRET_KEY = "django-insecure-local-development-key-not-for-production-use"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that asks for the second factor (r2p_assess/admin_site.py).
+    "r2p_assess.admin_site.R2PAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -91,6 +92,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "assessments",
 ]
 
@@ -103,9 +107,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "r2p_assess.middleware.AbsoluteSessionMiddleware",
     "r2p_assess.middleware.HtmxSignedOutMiddleware",
     "r2p_assess.middleware.PrivatePagesMiddleware",
+    "assessments.middleware.SecondFactorMiddleware",
     "assessments.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "assessments.middleware.AssessmentLockedMiddleware",
@@ -165,6 +171,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Two-factor authentication (django-otp): the name authenticator apps show.
+OTP_TOTP_ISSUER = "R2P Assess"
 # A save whose CSRF token no longer matches (signed out, or in again elsewhere) is told so
 # plainly, and the page keeps what was typed.
 CSRF_FAILURE_VIEW = "assessments.views.csrf_failure"

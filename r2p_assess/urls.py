@@ -7,6 +7,7 @@ from django.urls import include, path, reverse_lazy
 from assessments import views
 from assessments.forms import LoginForm
 from assessments.tokens import invitation_token_generator
+from assessments.views import second_factor
 from assessments.views.account import PasswordResetView, account_settings
 
 handler400 = "assessments.views.bad_request"
@@ -47,6 +48,14 @@ urlpatterns = [
     # Reset links are built from DJANGO_SITE_URL, never from the request's Host header.
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/settings/", account_settings, name="account_settings"),
+    path("accounts/second-factor/", second_factor.verify, name="second_factor_verify"),
+    path("accounts/second-factor/set-up/", second_factor.enrol, name="second_factor_enrol"),
+    path(
+        "accounts/second-factor/recovery-codes/",
+        second_factor.recovery_codes,
+        name="second_factor_recovery_codes",
+    ),
+    path("accounts/second-factor/remove/", second_factor.remove, name="second_factor_remove"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

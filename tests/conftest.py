@@ -7,11 +7,13 @@ import hypothesis
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import Client
 from hypothesis import HealthCheck
 
 from assessments.access import REVIEWERS_GROUP
 from assessments.models import Assessment, Country, Membership
 from tests.factories import AssessmentFactory, CountryFactory, MembershipFactory, UserFactory
+from tests.second_factor import verify_session
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -30,6 +32,24 @@ hypothesis.settings.register_profile(
 hypothesis.settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
+
+
+@pytest.fixture(autouse=True)
+def second_factor_done(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staff must sign in with a second factor (access.needs_second_factor): a test that is
+    not about it signs them in with it done (tests/second_factor.py). Those marked
+    `second_factor` sign in as people do."""
+    if request.node.get_closest_marker("second_factor"):
+        return
+    force_login = Client.force_login
+
+    def force_login_verified(self: Client, user: object, backend: str | None = None) -> None:
+        force_login(self, user, backend)
+        if user.is_staff:
+            verify_session(self, user)
+
+    force_login_verified.__wrapped_original__ = force_login
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
 
 
 @pytest.fixture(autouse=True)

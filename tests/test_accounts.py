@@ -81,8 +81,10 @@ def test_password_change_needs_login(client) -> None:
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_admin_is_at_admin(client) -> None:
-    assert client.get("/admin/login/").status_code == 200
+def test_the_admin_signs_in_through_the_apps_own_pages(client) -> None:
+    """Password, then the second factor: never the admin's own login form."""
+    response = client.get("/admin/login/?next=/admin/assessments/")
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Fassessments%2F"
 
 
 def test_an_overlong_username_is_refused_at_the_field(client, user) -> None:

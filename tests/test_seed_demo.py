@@ -79,3 +79,20 @@ def test_demo_users_can_log_in_with_the_printed_password(client) -> None:
     password = output.split("with password: ")[1].split()[0]
     response = client.post("/accounts/login/", {"username": "focal", "password": password})
     assert response.status_code == 302
+
+
+def test_the_secretariat_has_the_printed_second_factor(client) -> None:
+    from base64 import b32decode
+
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    output = seed()
+    assert "secret REVIEWERR2PDEMO2" in output and "review-01" in output
+    device = TOTPDevice.objects.get(user__username="reviewer")
+    assert device.bin_key == b32decode("REVIEWERR2PDEMO2")
+    assert StaticToken.objects.filter(device__user__username="admin").count() == 5
+    # A used recovery code stays used when the demo data is loaded again.
+    StaticToken.objects.filter(token="review-01").delete()
+    seed()
+    assert not StaticToken.objects.filter(token="review-01").exists()

@@ -21,7 +21,15 @@ from assessments.services.core import (
     SectionConflict,
     section_revision,
 )
-from assessments.services.people import invite_member, update_settings
+from assessments.services.people import (
+    begin_second_factor,
+    confirm_second_factor,
+    invite_member,
+    new_recovery_codes,
+    remove_second_factor,
+    update_settings,
+    verify_second_factor,
+)
 from assessments.services.review import (
     accept,
     add_comment,
@@ -40,10 +48,14 @@ __all__ = [
     "SectionConflict",
     "accept",
     "add_comment",
+    "begin_second_factor",
     "can_withdraw",
+    "confirm_second_factor",
     "dismiss_link",
     "invite_member",
+    "new_recovery_codes",
     "record_read",
+    "remove_second_factor",
     "reply_to_comment",
     "restore_link",
     "return_for_revision",
@@ -54,5 +66,6 @@ __all__ = [
     "start_assessment",
     "submit",
     "update_settings",
+    "verify_second_factor",
     "withdraw",
 ]

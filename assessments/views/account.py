@@ -14,8 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticToken
 
-from assessments import services, throttles
+from assessments import access, services, throttles
 from assessments.forms import SettingsForm
 from assessments.middleware import TIME_ZONE_COOKIE, TIME_ZONE_SESSION_KEY, known_time_zones
 from assessments.models import UserSettings
@@ -43,7 +45,16 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         request.session[TIME_ZONE_SESSION_KEY] = form.cleaned_data["time_zone"]
         messages.success(request, _("Your settings were saved."))
         return redirect("account_settings")
-    return render(request, "registration/settings.html", {"form": form})
+    return render(
+        request,
+        "registration/settings.html",
+        {
+            "form": form,
+            "second_factor": user_has_device(request.user),
+            "recovery_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
+            "second_factor_required": access.needs_second_factor(request.user),
+        },
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -7,6 +7,7 @@ demo user has since done. Only fictional States (ISO user-assigned codes) are ev
 from __future__ import annotations
 
 import tomllib
+from base64 import b32decode
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments import services
 from assessments.access import REVIEWERS_GROUP
@@ -31,6 +34,12 @@ FALLBACK_NOTE = (
 )
 
 COUNTRIES = [("XA", "Arcadia"), ("XB", "Borealis")]
+# The secretariat signs in with a second factor too: fixed demo secrets (base32, for any
+# authenticator app) and recovery codes, printed below and listed in the README.
+SECOND_FACTORS = {
+    "reviewer": ("REVIEWERR2PDEMO2", [f"review-{n:02d}" for n in range(1, 6)]),
+    "admin": ("ADMINR2PDEMOKEY7", [f"admin-{n:02d}" for n in range(1, 6)]),
+}
 # username, first name, last name, country code or None, role, staff, superuser
 USERS = [
     ("focal", "Amara", "Okafor", "XA", Membership.Role.EDITOR, False, False),
@@ -108,6 +117,9 @@ class Command(BaseCommand):
         if not Assessment.objects.filter(country=countries["XB"], cycle=2026).exists():
             services.start_assessment(country=countries["XB"], cycle=2026, user=users["other"])
 
+        for username, (secret, codes) in SECOND_FACTORS.items():
+            _second_factor(users[username], secret, codes)
+
         self.stdout.write(
             self.style.SUCCESS("Demo data ready (fictional States: Arcadia XA, Borealis XB).")
         )
@@ -119,6 +131,23 @@ class Command(BaseCommand):
             *_,
         ) in USERS:
             self.stdout.write(f"  {username:<10} {_describe(username)}")
+        self.stdout.write("The secretariat also enters a code (any authenticator app):")
+        for username, (secret, codes) in SECOND_FACTORS.items():
+            self.stdout.write(
+                f"  {username:<10} secret {secret}, or a recovery code: {', '.join(codes)}"
+            )
+
+
+def _second_factor(user: object, secret: str, codes: list[str]) -> None:
+    """The demo's fixed authenticator and recovery codes, kept as they are if already there
+    (a used code stays used)."""
+    key = b32decode(secret).hex()
+    if not TOTPDevice.objects.filter(user=user, key=key, confirmed=True).exists():
+        TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(user=user, name="Demo authenticator", key=key, confirmed=True)
+    if not StaticDevice.objects.filter(user=user).exists():
+        device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
 
 
 def _answer(assessment: Assessment, sections: Iterable[Section], user: object) -> None:
