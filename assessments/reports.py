@@ -309,13 +309,16 @@ def _translated_into(language: str) -> bool:
 @functools.cache
 def layout_version() -> str:
     """A digest of everything besides the data that shapes a stored document: the print
-    templates, the stylesheet, the modules that build and score them, the instruments, the
-    translations and WeasyPrint."""
+    templates, the stylesheet, the modules that build, word and score them, the instruments,
+    the translations and WeasyPrint."""
     here = Path(__file__).resolve().parent
     sources = [
         *sorted((Path(settings.BASE_DIR) / "templates" / "reports").glob("*.html")),
         Path(finders.find("css/report.css")),
-        *(here / module for module in ("reports.py", "results.py", "charts.py", "scoring.py")),
+        *(
+            here / module
+            for module in ("reports.py", "results.py", "findings.py", "charts.py", "scoring.py")
+        ),
         *sorted((here / "instrument").glob("*.py")),
         *sorted((here / "instruments").glob("*.toml")),
         *sorted(mo for folder in settings.LOCALE_PATHS for mo in Path(folder).glob("**/*.mo")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import stat
 import struct
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -329,4 +330,49 @@ def test_the_layout_digest_follows_the_fonts(monkeypatch) -> None:
     monkeypatch.setattr(reports, "font_files", lambda: fonts[:-1])
     reports.layout_version.cache_clear()
     assert reports.layout_version() != before
+    reports.layout_version.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "scoring.py",
+        "findings.py",
+        "results.py",
+        "charts.py",
+        "reports.py",
+        "reader.py",
+        "model.py",
+        "2013-summary-v2.toml",
+        "presidents-summary-2013.toml",
+        "report.css",
+        "_executive_summary.html",
+    ],
+)
+def test_the_layout_digest_follows_everything_that_shapes_the_report(monkeypatch, source) -> None:
+    reports.layout_version.cache_clear()
+    before = reports.layout_version()
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(
+        Path, "read_bytes", lambda path: read_bytes(path) + b"#" * (path.name == source)
+    )
+    reports.layout_version.cache_clear()
+    assert reports.layout_version() != before
+    reports.layout_version.cache_clear()
+
+
+def test_the_layout_digest_follows_weasyprint_and_the_translations(
+    monkeypatch, settings, tmp_path
+) -> None:
+    reports.layout_version.cache_clear()
+    before = reports.layout_version()
+    catalog = tmp_path / "fr" / "LC_MESSAGES" / "django.mo"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_bytes(b"a catalog")
+    settings.LOCALE_PATHS = [tmp_path]
+    reports.layout_version.cache_clear()
+    translated = reports.layout_version()
+    monkeypatch.setattr(reports, "package_version", lambda name: "999.0")
+    reports.layout_version.cache_clear()
+    assert len({before, translated, reports.layout_version()}) == 3
     reports.layout_version.cache_clear()
