@@ -99,3 +99,18 @@ class PrivatePagesMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class ReportingEndpointsMiddleware:
+    """Names the endpoints (REPORTING_ENDPOINTS) that the policy's `report-to` refers to."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if endpoints := settings.REPORTING_ENDPOINTS:
+            response["Reporting-Endpoints"] = ", ".join(
+                f'{name}="{url}"' for name, url in endpoints.items()
+            )
+        return response

@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "assessments.middleware.AssessmentLockedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "r2p_assess.middleware.ReportingEndpointsMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by authentication into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -275,9 +276,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-# Where browsers report what the policy refused, if anywhere.
-# (Not a CSP_ name: django-csp 4 takes those for settings of its old format.)
+# Where browsers report what the policy refused, if anywhere: `report-to` names an endpoint
+# of the Reporting-Endpoints header (r2p_assess.middleware); `report-uri` is for browsers
+# without the Reporting API. (Not a CSP_ name: django-csp 4 takes those for its old format.)
+REPORTING_ENDPOINTS = {}
 if _report_uri := env_str("DJANGO_CSP_REPORT_URI"):
+    REPORTING_ENDPOINTS["csp"] = _report_uri
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-to"] = "csp"
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_report_uri]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -53,3 +53,18 @@ def test_an_oversized_post_is_refused_before_it_is_read(world, settings) -> None
     big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
     response = client.post("/accounts/login/", {"username": big, "password": "p"})
     assert response.status_code == 400
+
+
+def test_the_policy_reports_to_the_endpoint_it_names(client, world, settings) -> None:
+    settings.REPORTING_ENDPOINTS = {"csp": "https://reports.example.org/csp"}
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**directives, "report-to": "csp"}}
+    response = client.get("/accounts/login/")
+    assert response["Reporting-Endpoints"] == 'csp="https://reports.example.org/csp"'
+    assert "report-to csp" in response["Content-Security-Policy"]
+
+
+def test_no_reporting_endpoint_unless_one_is_configured(client, world) -> None:
+    response = client.get("/accounts/login/")
+    assert "Reporting-Endpoints" not in response
+    assert "report-" not in response["Content-Security-Policy"]

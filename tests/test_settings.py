@@ -118,4 +118,5 @@ def test_the_csp_reports_where_it_is_told_to() -> None:
     script = "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY)"
     result = run_manage("shell", "-c", script, env=env)
     assert "'report-uri': ['https://reports.example.org/csp']" in result.stdout, result.stderr
+    assert "'report-to': 'csp'" in result.stdout
     assert "report-uri" not in run_manage("shell", "-c", script, env={}).stdout
