@@ -3,6 +3,8 @@ address that only our own proxies can set."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.test import RequestFactory
@@ -35,6 +37,26 @@ def test_twenty_failures_an_hour_lock_the_account_from_everywhere(client, world)
     assert "Too many failed sign-ins for this account in the last hour" in html
     assert "Forgotten your password?" in html  # and they are told how to recover
     assert not refused.wsgi_request.user.is_authenticated
+
+
+def test_a_locked_out_person_recovers_by_the_reset_link(client, world) -> None:
+    for n in range(20):
+        sign_in(client, "wrong", f"10.5.{n % 4}.1")  # locked here (5 a pair) and everywhere
+    assert sign_in(client, PASSWORD, "10.5.0.1").status_code != 302
+    client.post(RESET, {"email": "focal@example.org"}, REMOTE_ADDR="10.5.0.1")
+    link = re.search(r"https?://\S+(/accounts/reset/\S+/)", mail.outbox[-1].body)[1]
+    form = client.get(link, follow=True, REMOTE_ADDR="10.5.0.1")
+    new = "a-new-password-2026"
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": new, "new_password2": new},
+        REMOTE_ADDR="10.5.0.1",
+        follow=True,
+    )
+    assert done.wsgi_request.user.username == "focal"  # signed in by the link
+    client.logout()
+    # And the new password works again from the address that was locked.
+    assert sign_in(client, new, "10.5.0.1").status_code == 302
 
 
 def test_a_successful_sign_in_starts_the_count_again(client, world) -> None:
