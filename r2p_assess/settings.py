@@ -174,6 +174,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 # Two-factor authentication (django-otp): the name authenticator apps show.
 OTP_TOTP_ISSUER = "R2P Assess"
+# The admin lists devices (to see who has one, or delete a lost one) but never shows a secret,
+# a QR code or a recovery code: an administrator must not be able to copy someone's factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A save whose CSRF token no longer matches (signed out, or in again elsewhere) is told so
 # plainly, and the page keeps what was typed.
 CSRF_FAILURE_VIEW = "assessments.views.csrf_failure"

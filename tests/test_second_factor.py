@@ -12,11 +12,12 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import Assessment
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
+from tests.second_factor import verify_session
 
 pytestmark = pytest.mark.second_factor
 
@@ -176,3 +177,28 @@ def test_new_recovery_codes_replace_the_old(client, world) -> None:
     html = client.post("/accounts/second-factor/recovery-codes/").content.decode()
     new = [c.split("</code>")[0] for c in html.split('<code class="fs-5">')[1:]]
     assert len(new) == 10 and not set(new) & set(old)
+
+
+def test_the_admin_never_shows_a_secret_or_a_recovery_code(client, world) -> None:
+    # An administrator could otherwise copy a reviewer's authenticator (its QR code and key)
+    # or its recovery codes; a device that does not exist was a 500 in django-otp's views.
+    reviewer = UserFactory(username="r2", is_staff=True)
+    totp = TOTPDevice.objects.create(user=reviewer, name="phone", confirmed=True)
+    codes = StaticDevice.objects.create(user=reviewer, name="recovery", confirmed=True)
+    codes.token_set.create(token="never-shown-1")
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    verify_session(client, admin)
+    for url in (
+        f"/admin/otp_totp/totpdevice/{totp.pk}/config/",
+        f"/admin/otp_totp/totpdevice/{totp.pk}/qrcode/",
+        "/admin/otp_totp/totpdevice/99999/config/",
+        "/admin/otp_totp/totpdevice/99999/qrcode/",
+    ):
+        assert client.get(url).status_code == 403, url
+    page = client.get(f"/admin/otp_totp/totpdevice/{totp.pk}/change/")
+    assert page.status_code == 200
+    assert totp.key not in page.content.decode()
+    page = client.get(f"/admin/otp_static/staticdevice/{codes.pk}/change/")
+    assert page.status_code == 200
+    assert "never-shown-1" not in page.content.decode()
