@@ -12,10 +12,13 @@ import re
 from dataclasses import dataclass
 from io import StringIO
 from unittest import mock
+from urllib.parse import urljoin
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.templatetags.static import static
+from django.test import override_settings
 from pypdf import PdfReader
 
 from assessments import reports, services
@@ -25,6 +28,10 @@ from assessments.models import Assessment, Country
 from assessments.scoring import Response
 from tests.factories import write_summary
 from tests.report_support import cut_instrument, mini_instrument, pages_text, rolled_back
+
+# pytest-django creates the test database only for a run that selects a test marked so: the
+# module's fixtures need it even when one test of theirs is run alone.
+pytestmark = pytest.mark.django_db
 
 INSTRUMENT = get_instrument(CURRENT_VERSION)
 V1 = get_instrument("2013-summary/v1")
@@ -80,7 +87,10 @@ def arcadia(django_db_setup, django_db_blocker) -> Arcadia:
     answers two sections and the summary; the rest is carried from 2025), with a note kept out
     of the report, a hostile note and a multi-line note; every URL the render asks recorded."""
     with django_db_blocker.unblock(), rolled_back():
-        call_command("seed_demo", stdout=StringIO())
+        # seed_demo refuses production (known passwords); the suite also runs with production
+        # settings (.ci/run), and a test database is thrown away.
+        with override_settings(PRODUCTION=False):
+            call_command("seed_demo", stdout=StringIO())
         focal = get_user_model().objects.get(username="focal")
         draft = Assessment.objects.select_related("country").get(country__code="XA", cycle=2026)
         responses = dict(DEMO)
@@ -378,7 +388,8 @@ def test_the_methodology_states_the_caveats(demo) -> None:
 
 def test_a_hostile_note_is_literal_text_and_nothing_is_fetched_for_it(arcadia) -> None:
     assert HOSTILE_NOTE in arcadia.v2.text
-    assert arcadia.asked == ["https://r2p-assess.invalid/static/css/report.css"]
+    # The stylesheet only: by its hashed name with production settings.
+    assert arcadia.asked == [urljoin(reports.BASE_URL, static("css/report.css"))]
 
 
 # --- A v1 assessment, in the new layout ------------------------------------------------------
@@ -405,7 +416,6 @@ RISKS_AND_PAST = cut_instrument("risks", "past")
 RISK_KEYS = [q.key for q in INSTRUMENT.section("risks").questions if q.kind == "risk"]
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("answers", "expected", "absent"),
     [
@@ -445,7 +455,6 @@ def test_the_profile_is_put_in_words(world, answers, expected, absent) -> None:
 # --- The marks: security marking, draft ------------------------------------------------------
 
 
-@pytest.mark.django_db
 def test_the_chosen_marking_is_on_every_page_and_draft_until_accepted(world) -> None:
     services.set_marking(assessment=world.assessment, marking="confidential", user=world.editor)
     write_summary(world.assessment)
@@ -477,7 +486,6 @@ UN_LANGUAGES_NOTE = (
 )
 
 
-@pytest.mark.django_db
 def test_notes_in_every_un_language_are_drawn_with_real_glyphs(caplog) -> None:
     assessment = Assessment(
         pk=102,
