@@ -8,11 +8,12 @@ STAMP := $(VENV)/.installed-stamp
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: help install run test lint e2e bench
+.PHONY: help install run test lint test-production e2e bench
 
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   install, lint and run every test"
+	@echo "make test-production  the suite again with production settings"
 	@echo "make e2e    browser tests (Chromium from Debian: apt-get install -y chromium)"
 	@echo "make bench  benchmark: page timings, PDF time and memory"
 
@@ -38,6 +39,17 @@ lint: install
 
 test: lint
 	$(VENV)/bin/pytest
+
+# The suite once more as production runs: DEBUG off, hashed static files from collectstatic,
+# HTTPS cookies, the deploy-time settings checks. For the test client: its host, no SSL
+# redirect; an SMTP host (the suite's emails stay in memory) and SQLite on purpose.
+PRODUCTION_ENV := DJANGO_ENV=production DJANGO_ALLOWED_HOSTS=testserver \
+	DJANGO_SECRET_KEY=not-a-secret-only-for-the-production-settings-test-run-0123456789 \
+	DJANGO_SECURE_SSL_REDIRECT=0 EMAIL_HOST=127.0.0.1 DJANGO_ALLOW_SQLITE=1
+
+test-production: install
+	$(PRODUCTION_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PRODUCTION_ENV) HYPOTHESIS_PROFILE=dev $(VENV)/bin/pytest
 
 # Browser tests, left out of `make test`: naming tests/e2e collects it despite the
 # `--ignore=tests/e2e` in pyproject's addopts (pytest never ignores a path it is given).

@@ -9,8 +9,9 @@ questionnaire is kept per (version, language, layout).
 
 Safety: the only resources the renderer may load are the app's own static files. The document
 is given a base URL that cannot resolve (`.invalid` is reserved), and `fetch_static` answers
-that origin's `/static/...` from the staticfiles finders and refuses every other URL: no
-network, no file:, no data:. What users typed reaches the templates autoescaped.
+that origin's `/static/...` from the static files (collected, or their sources) and refuses
+every other URL: no network, no file:, no data:. What users typed reaches the templates
+autoescaped.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
@@ -70,11 +72,20 @@ def fetch_static(url: str) -> object:
     segments = relative.split("/")
     if "\\" in relative or any(segment in ("", ".", "..") for segment in segments):
         raise RefusedURL(f"not a static file: {url!r}")
-    found = finders.find(relative)
-    if not found:
+    found = static_file(relative)
+    if found is None:
         raise RefusedURL(f"no such static file: {url!r}")
-    mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-    return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime_type})
+    mime_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+    return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": mime_type})
+
+
+def static_file(relative: str) -> Path | None:
+    """A static file by the name `{% static %}` gave it: in production a hashed name
+    ("css/report.3f2a….css") that only collectstatic's output has; elsewhere the source's."""
+    if settings.STATIC_ROOT and staticfiles_storage.exists(relative):
+        return Path(staticfiles_storage.path(relative))
+    found = finders.find(relative)
+    return Path(found) if found else None
 
 
 # "¶ 7" is one word to the reader: never "¶" at a line's end and "7" on the next.

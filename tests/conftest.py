@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import hypothesis
@@ -50,6 +52,30 @@ def second_factor_done(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
 
     force_login_verified.__wrapped_original__ = force_login
     monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def weasyprint_quiet() -> Iterator[None]:
+    """WeasyPrint only logs what it could not load or understand (a stylesheet its URL fetcher
+    refused, a CSS rule) and carries on with a PDF that looks wrong: any such warning fails
+    the test that caused it."""
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        yield
+    finally:
+        logger.removeHandler(collect)
+    assert not collect.records, [record.getMessage() for record in collect.records]
 
 
 @pytest.fixture(autouse=True)

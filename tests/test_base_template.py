@@ -6,6 +6,7 @@ import time
 from unittest import mock
 
 import pytest
+from django.templatetags.static import static
 
 from tests.factories import UserFactory
 
@@ -27,7 +28,7 @@ def test_language_switcher_posts_to_set_language_and_arabic_is_right_to_left(cli
     assert response.status_code == 302
     html = client.get("/").content.decode()
     assert '<html lang="ar" dir="rtl">' in html
-    assert "bootstrap.rtl.min.css" in html
+    assert static("vendor/bootstrap-5.3.9/css/bootstrap.rtl.min.css") in html
 
 
 def test_security_headers(client) -> None:

@@ -604,3 +604,15 @@ def test_the_marking_is_a_css_string_at_the_top_centre() -> None:
     css = reports.margin_css(head="Head", draft="DRAFT", marking='SECRET"; }')
     assert '@top-center { content: "SECRET\\22 ; }"; }' in css
     assert '@top-right { content: "DRAFT"; }' in css
+
+
+def test_the_report_is_set_in_its_stylesheets_fonts(demo, blank_pdf) -> None:
+    # Without its stylesheet (as once with production's hashed static names) a report is set
+    # in the renderer's default serif, with no layout, and says nothing of it.
+    for document in (demo, blank_pdf):
+        fonts = set()
+        for page in PdfReader(io.BytesIO(document.pdf)).pages:
+            for font in page["/Resources"]["/Font"].values():
+                fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+        assert {"DejaVu-Sans", "DejaVu-Sans-Bold"} <= fonts, fonts
+        assert not [font for font in fonts if "Serif" in font]

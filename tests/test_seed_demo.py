@@ -13,6 +13,13 @@ from assessments.scoring import overall_progress
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def not_production(settings) -> None:
+    # seed_demo refuses production (test_settings.py proves it); the suite also runs with
+    # production settings (.ci/run), and a test database is thrown away.
+    settings.PRODUCTION = False
+
+
 def seed(*args: str) -> str:
     out = StringIO()
     call_command("seed_demo", *args, stdout=out)
