@@ -11,7 +11,7 @@ PORT := 8000
 .PHONY: help install run test lint test-production e2e bench
 
 help:
-	@echo "make run    install, migrate, load demo data and serve on http://$(HOST):$(PORT)/"
+	@echo "make run    install, migrate, load demo data, serve on http://$(HOST):$(PORT)/ with a worker"
 	@echo "make test   install, lint and run every test"
 	@echo "make test-production  the suite again with production settings"
 	@echo "make e2e    browser tests (Chromium from Debian: apt-get install -y chromium)"
@@ -28,8 +28,13 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py migrate --noinput
 	DJANGO_SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py seed_demo
-	@echo "Serving R2P Assess on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DJANGO_SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving R2P Assess on http://$(HOST):$(PORT)/ with one worker (Ctrl+C stops both)"
+	@# The worker beside the server, not inside runserver's reloaded child; if either stops,
+	@# the other is stopped too.
+	@export DJANGO_SITE_URL=http://$(HOST):$(PORT); \
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

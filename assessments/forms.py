@@ -8,12 +8,13 @@ from functools import cache
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from assessments import throttles
+from assessments import notifications, throttles
 from assessments.instrument import NOT_PRIORITY, TEXT, Section, get_instrument
 from assessments.models import Assessment, Country
 from assessments.scoring import Response
@@ -232,3 +233,12 @@ class LoginForm(AuthenticationForm):
         if username and throttles.account_locked(username):
             raise ValidationError(self.error_messages["account_locked"], code="account_locked")
         return super().clean()
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's, with the email queued (notifications.py): its link, token included, is made
+    by the worker from DJANGO_SITE_URL, never from the request's Host header."""
+
+    def send_mail(self, *args: object, context: dict | None = None, **kwargs: object) -> None:
+        context = context if context is not None else args[2]
+        notifications.notify("password_reset", user=context["user"].pk)

@@ -1,70 +1,76 @@
-"""Emails about assessments. They say what happened and link to the app, and never carry
-answer content: an assessment is sensitive, and email is not a safe place for it.
+"""Emails about assessments and accounts. They say what happened and link to the app, and
+never carry answer content: an assessment is sensitive, and email is not a safe place for it.
 
-They are sent after the write they tell of has committed (services.py, on_commit), and a
-mail server that is down or refuses a message never turns that write into an error: the
-failure is logged and the send tried once more. (A task queue will take them off the
-request: issue "off the request path".)
+A write asks for its email with `notify`, inside its transaction: the email is a task in the
+queue (tasks.py), committed with the write or not at all, and sent by the worker, so a mail
+server that is slow or down never touches the request. The task carries ids only (the
+queue's admin shows task arguments): links, one-time tokens and names are made when it runs.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from assessments.access import REVIEWERS_GROUP
 from assessments.instrument import get_instrument
-from assessments.models import Assessment, Country
+from assessments.models import Assessment, Country, Membership
 from assessments.scoring import overall_progress
 from assessments.tokens import invitation_token_generator
 
-logger = logging.getLogger(__name__)
-ATTEMPTS = 2
+
+def notify(kind: str, **ids: int | str) -> None:
+    """Queue the email `kind` (a key of EMAILS) about the objects `ids` name, in the language
+    of the person whose action it tells of."""
+    from assessments.tasks import send_email  # tasks.py imports this module
+
+    send_email.enqueue(kind, language=translation.get_language() or "en", **ids)
 
 
-def _send(
-    template: str, subject: str, recipients: Iterable[AbstractBaseUser], **context: object
-) -> int:
-    """One message per recipient, so nobody sees who else was told. Returns how many were
-    sent; a failure is logged, never raised."""
-    # A line break in a subject (a country's name, say) is refused by the mail library.
-    subject = " ".join(subject.split())
-    messages = []
-    for user in recipients:
-        body_context = {"user": user, "site_url": settings.SITE_URL, **context}
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string(f"emails/{template}.txt", body_context),
-            to=[user.email],
-        )
-        message.attach_alternative(
-            render_to_string(f"emails/{template}.html", body_context), "text/html"
-        )
-        messages.append(message)
+def send(kind: str, *, language: str, **ids: int | str) -> int:
+    """Build and send the email `kind` now (the worker's side of `notify`). Returns how many
+    messages went; a mail server's failure is raised, for the task to retry."""
+    with translation.override(language):
+        email = EMAILS[kind](**ids)
+        messages = [_message(email, user) for user in email.recipients]
     if not messages:
         return 0
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            return get_connection().send_messages(messages) or 0
-        except Exception:  # the mail server's failure is ours to log, not the user's to see
-            logger.exception(
-                "Could not send the %r email (%d recipients), attempt %d of %d",
-                template,
-                len(messages),
-                attempt,
-                ATTEMPTS,
-            )
-    return 0
+    return get_connection().send_messages(messages) or 0
+
+
+@dataclass
+class Email:
+    template: str
+    subject: str
+    recipients: Iterable[AbstractBaseUser]
+    context: dict[str, object]
+
+
+def _message(email: Email, user: AbstractBaseUser) -> EmailMultiAlternatives:
+    """One message per recipient, so nobody sees who else was told."""
+    context = {"user": user, "site_url": settings.SITE_URL, **email.context}
+    if callable(link := context.get("link")):
+        context["link"] = link(user)  # a link of the recipient's own (a one-time token)
+    message = EmailMultiAlternatives(
+        # A line break in a subject (a country's name, say) is refused by the mail library.
+        subject=" ".join(email.subject.split()),
+        body=render_to_string(f"{email.template}.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string(f"{email.template}.html", context), "text/html")
+    return message
 
 
 def _reviewers() -> Iterable[AbstractBaseUser]:
@@ -83,88 +89,124 @@ def _members(country: Country) -> Iterable[AbstractBaseUser]:
     )
 
 
-def _link(assessment: Assessment, *, admin: bool = False) -> str:
-    if admin:
-        path = reverse("admin:assessments_assessment_change", args=[assessment.pk])
-    else:
-        path = reverse(
-            "assessments:overview",
-            kwargs={"code": assessment.country.code, "cycle": assessment.cycle},
-        )
-    return f"{settings.SITE_URL}{path}"
+def _url(name: str, **kwargs: object) -> str:
+    return f"{settings.SITE_URL}{reverse(name, kwargs=kwargs or None)}"
 
 
-def assessment_submitted(assessment: Assessment, *, by: AbstractBaseUser) -> int:
+def _overview(assessment: Assessment) -> str:
+    return _url("assessments:overview", code=assessment.country.code, cycle=assessment.cycle)
+
+
+def _review_page(assessment: Assessment) -> str:
+    return _url("admin:assessments_assessment_change", object_id=assessment.pk)
+
+
+def _assessment_and_actor(assessment: int, by: int) -> tuple[Assessment, AbstractBaseUser]:
+    return (
+        Assessment.objects.select_related("country").get(pk=assessment),
+        get_user_model().objects.get(pk=by),
+    )
+
+
+def submitted(*, assessment: int, by: int) -> Email:
+    assessment, by = _assessment_and_actor(assessment, by)
     progress = overall_progress(
         get_instrument(assessment.instrument_version), assessment.responses()
     )
-    return _send(
-        "submitted",
+    return Email(
+        "emails/submitted",
         _("%(assessment)s was submitted for review") % {"assessment": assessment},
         _reviewers(),
-        assessment=assessment,
-        by=by,
-        link=_link(assessment, admin=True),
-        unanswered=progress.total - progress.answered,
-        total=progress.total,
+        {
+            "assessment": assessment,
+            "by": by,
+            "link": _review_page(assessment),
+            "unanswered": progress.total - progress.answered,
+            "total": progress.total,
+        },
     )
 
 
-def assessment_withdrawn(assessment: Assessment, *, by: AbstractBaseUser) -> int:
-    return _send(
-        "withdrawn",
+def withdrawn(*, assessment: int, by: int) -> Email:
+    assessment, by = _assessment_and_actor(assessment, by)
+    return Email(
+        "emails/withdrawn",
         _("%(assessment)s was withdrawn from review") % {"assessment": assessment},
         _reviewers(),
-        assessment=assessment,
-        by=by,
-        link=_link(assessment, admin=True),
+        {"assessment": assessment, "by": by, "link": _review_page(assessment)},
     )
 
 
-def assessment_returned(assessment: Assessment, *, by: AbstractBaseUser) -> int:
-    return _send(
-        "returned",
+def returned(*, assessment: int, by: int) -> Email:
+    assessment, by = _assessment_and_actor(assessment, by)
+    return Email(
+        "emails/returned",
         _("%(assessment)s was returned for revision") % {"assessment": assessment},
         _members(assessment.country),
-        assessment=assessment,
-        by=by,
-        link=_link(assessment),
+        {"assessment": assessment, "by": by, "link": _overview(assessment)},
     )
 
 
-def assessment_accepted(assessment: Assessment, *, by: AbstractBaseUser) -> int:
-    return _send(
-        "accepted",
+def accepted(*, assessment: int, by: int) -> Email:
+    assessment, by = _assessment_and_actor(assessment, by)
+    return Email(
+        "emails/accepted",
         _("%(assessment)s was accepted") % {"assessment": assessment},
         _members(assessment.country),
-        assessment=assessment,
-        by=by,
-        link=_link(assessment),
+        {"assessment": assessment, "by": by, "link": _overview(assessment)},
     )
 
 
-def invitation(user: AbstractBaseUser, *, country: Country, role: str, by: AbstractBaseUser) -> int:
+def _token_link(name: str, generator: object) -> Callable[[AbstractBaseUser], str]:
+    def link(user: AbstractBaseUser) -> str:
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        return _url(name, uidb64=uid, token=generator.make_token(user))
+
+    return link
+
+
+def invitation(*, membership: int, by: int) -> Email:
     """Tell a person they were added to a country. One who has no password yet gets a
     one-time link to set one (tokens.py: it stops working once the password is set, or after
     INVITATION_TIMEOUT)."""
-    set_password = not user.has_usable_password()
-    if set_password:
-        path = reverse(
-            "invitation_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": invitation_token_generator.make_token(user),
-            },
-        )
-    else:
-        path = reverse("login")
-    return _send(
-        "invitation",
-        _("You are invited to R2P Assess for %(country)s") % {"country": country.name},
-        [user],
-        country=country,
-        role=role,
-        by=by,
-        set_password=set_password,
-        link=f"{settings.SITE_URL}{path}",
+    membership = Membership.objects.select_related("user", "country").get(pk=membership)
+    set_password = not membership.user.has_usable_password()
+    return Email(
+        "emails/invitation",
+        _("You are invited to R2P Assess for %(country)s") % {"country": membership.country.name},
+        [membership.user],
+        {
+            "country": membership.country,
+            "role": membership.get_role_display(),
+            "by": get_user_model().objects.get(pk=by),
+            "set_password": set_password,
+            "link": _token_link("invitation_confirm", invitation_token_generator)
+            if set_password
+            else _url("login"),
+        },
     )
+
+
+def password_reset(*, user: int) -> Email:
+    """A one-time link to choose a new password (valid PASSWORD_RESET_TIMEOUT from when the
+    email is made), always built from DJANGO_SITE_URL."""
+    user = get_user_model().objects.get(pk=user)
+    return Email(
+        "emails/password_reset",
+        _("Reset your R2P Assess password"),
+        [user],
+        {
+            "email": user.email,
+            "link": _token_link("password_reset_confirm", default_token_generator),
+        },
+    )
+
+
+EMAILS: dict[str, Callable[..., Email]] = {
+    "submitted": submitted,
+    "withdrawn": withdrawn,
+    "returned": returned,
+    "accepted": accepted,
+    "invitation": invitation,
+    "password_reset": password_reset,
+}

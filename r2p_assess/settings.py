@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "assessments",
 ]
 
@@ -236,6 +238,11 @@ STORAGES = {
 }
 # Outside production whitenoise serves straight from the source folders: no collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Work off the request path (assessments/tasks.py): a queue in the database, which
+# `manage.py db_worker` works through. Tasks are rows written in the same transaction as the
+# change that asked for them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
+from django_tasks import default_task_backend
 from hypothesis import HealthCheck
 
 from assessments.access import REVIEWERS_GROUP
@@ -21,6 +22,9 @@ from tests.second_factor import verify_session
 def pytest_configure(config: pytest.Config) -> None:
     # Real password hashing costs ~0.3 s a user; tests need none of its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Queued tasks wait in memory until a test runs them (tests/tasks.py): the immediate
+    # backend cannot defer, and the database backend is for the tests of the queue itself.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 # Hostile-input tests (test_hostile_input.py): CI runs 420 examples a test, over 2,000 in all;
@@ -76,6 +80,12 @@ def weasyprint_quiet() -> Iterator[None]:
     finally:
         logger.removeHandler(collect)
     assert not collect.records, [record.getMessage() for record in collect.records]
+
+
+@pytest.fixture(autouse=True)
+def empty_queue() -> Iterator[None]:
+    yield
+    default_task_backend.clear()
 
 
 @pytest.fixture(autouse=True)

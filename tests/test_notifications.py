@@ -9,6 +9,7 @@ from assessments import services
 from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.scoring import Response
 from tests.factories import write_summary
+from tests.tasks import run_tasks
 
 SECRET_NOTE = "Confidential: troop movements near the border"
 SECRET_SUMMARY = "Our judgement: the northern province is the main concern"
@@ -32,10 +33,10 @@ def bodies(message) -> str:
     return message.body + "".join(content for content, _ in message.alternatives)
 
 
-def test_submit_tells_the_reviewers(answered, django_capture_on_commit_callbacks) -> None:
+def test_submit_tells_the_reviewers(answered) -> None:
     world = answered
-    with django_capture_on_commit_callbacks(execute=True):
-        services.submit(assessment=world.assessment, user=world.editor)
+    services.submit(assessment=world.assessment, user=world.editor)
+    run_tasks()
     assert [m.to for m in mail.outbox] == [[world.reviewer.email]]
     message = mail.outbox[0]
     assert "Arcadia 2026 was submitted for review" in message.subject
@@ -46,57 +47,51 @@ def test_submit_tells_the_reviewers(answered, django_capture_on_commit_callbacks
     assert "High" not in bodies(message)
 
 
-def test_return_and_accept_tell_every_member_of_the_country(
-    answered, django_capture_on_commit_callbacks
-) -> None:
+def test_return_and_accept_tell_every_member_of_the_country(answered) -> None:
     world = answered
     members = sorted([world.editor.email, world.viewer.email])
-    with django_capture_on_commit_callbacks(execute=True):
-        services.submit(assessment=world.assessment, user=world.editor)
+    services.submit(assessment=world.assessment, user=world.editor)
+    run_tasks()
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.return_for_revision(
-            assessment=world.assessment, user=world.reviewer, comment=f"About '{SECRET_NOTE}'"
-        )
+    services.return_for_revision(
+        assessment=world.assessment, user=world.reviewer, comment=f"About '{SECRET_NOTE}'"
+    )
+    run_tasks()
     assert sorted(m.to[0] for m in mail.outbox) == members
     assert all("returned for revision" in m.subject for m in mail.outbox)
     assert all("/assessments/XA/2026/" in m.body for m in mail.outbox)
     assert all(SECRET_NOTE not in bodies(m) for m in mail.outbox)
     assert all(SECRET_SUMMARY not in bodies(m) for m in mail.outbox)
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.submit(assessment=world.assessment, user=world.editor)
+    services.submit(assessment=world.assessment, user=world.editor)
+    run_tasks()
     assert [m.to for m in mail.outbox] == [[world.reviewer.email]]
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.accept(assessment=world.assessment, user=world.reviewer)
+    services.accept(assessment=world.assessment, user=world.reviewer)
+    run_tasks()
     assert sorted(m.to[0] for m in mail.outbox) == members
     assert all("was accepted" in m.subject for m in mail.outbox)
     # Nobody from another country hears of it.
     assert world.other_editor.email not in {m.to[0] for m in mail.outbox}
 
 
-def test_the_reviewers_are_told_how_many_questions_are_unanswered(
-    answered, django_capture_on_commit_callbacks
-) -> None:
+def test_the_reviewers_are_told_how_many_questions_are_unanswered(answered) -> None:
     from assessments.scoring import overall_progress
 
     world = answered
     progress = overall_progress(get_instrument(CURRENT_VERSION), world.assessment.responses())
     unanswered = progress.total - progress.answered
-    with django_capture_on_commit_callbacks(execute=True):
-        services.submit(assessment=world.assessment, user=world.editor)
+    services.submit(assessment=world.assessment, user=world.editor)
+    run_tasks()
     text = bodies(mail.outbox[0])
     assert f"{unanswered} of its {progress.total} questions are unanswered." in text
 
 
-def test_a_line_break_in_a_countrys_name_never_stops_the_email(
-    answered, django_capture_on_commit_callbacks
-) -> None:
+def test_a_line_break_in_a_countrys_name_never_stops_the_email(answered) -> None:
     world = answered
     world.arcadia.name = "Arcadia\r\nBcc: someone@example.org"
     world.arcadia.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.submit(assessment=world.assessment, user=world.editor)
+    services.submit(assessment=world.assessment, user=world.editor)
+    run_tasks()
     [message] = mail.outbox
     assert "\n" not in message.subject and "\r" not in message.subject

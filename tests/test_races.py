@@ -8,15 +8,21 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core import mail
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
+from assessments import services
 from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.models import Assessment, AssessmentEvent, Membership
 from assessments.scoring import Response
 from tests.factories import MembershipFactory, UserFactory, write_summary
+from tests.tasks import queued, run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -110,10 +116,39 @@ def test_a_mail_server_that_is_down_never_fails_a_submit(world, settings, caplog
     write_summary(world.assessment)
     client = Client(raise_request_exception=False)
     client.force_login(world.editor)
-    with caplog.at_level(logging.ERROR, logger="assessments.notifications"):
-        response = client.post("/assessments/XA/2026/submit/")
+    response = client.post("/assessments/XA/2026/submit/")
     assert response.status_code == 302
     world.assessment.refresh_from_db()
     assert world.assessment.status == Assessment.Status.SUBMITTED
-    failures = [r for r in caplog.records if "Could not send the 'submitted' email" in r.message]
-    assert len(failures) == 2  # tried, and tried once more
+    # The worker's attempt fails, is logged, and the next is queued for a minute later.
+    with caplog.at_level(logging.WARNING, logger="assessments.tasks"):
+        [error] = run_tasks()
+    assert isinstance(error, ConnectionRefusedError)
+    assert "The 'submitted' email" in caplog.text and "failed (attempt 1)" in caplog.text
+    [retry] = queued("send_email")
+    assert retry.kwargs["attempt"] == 2
+    # The server is back by then: the reviewers are told.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert run_tasks() == []  # not yet due
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert run_tasks() == []
+    [message] = mail.outbox
+    assert message.to == ["reviewer@example.org"]
+
+
+def test_an_email_is_given_up_after_five_attempts_in_about_an_hour_and_a_half(
+    world, settings, caplog
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", 1, False
+    write_summary(world.assessment)
+    services.submit(assessment=world.assessment, user=world.editor)
+    attempts = 0
+    with caplog.at_level(logging.ERROR, logger="assessments.tasks"):
+        start = timezone.now()
+        for minutes in (0, 2, 8, 25, 90):
+            with time_machine.travel(start + timedelta(minutes=minutes)):
+                attempts += len(run_tasks())
+    assert attempts == 5
+    assert queued("send_email") == []
+    assert "Gave up the 'submitted' email" in caplog.text

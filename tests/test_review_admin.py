@@ -25,6 +25,7 @@ from assessments.models import (
 from assessments.results import question_numbers
 from assessments.scoring import Response
 from tests.factories import UserFactory, write_summary
+from tests.tasks import run_tasks
 
 INSTRUMENT = get_instrument(CURRENT_VERSION)
 NUMBERS = question_numbers(INSTRUMENT)
@@ -259,15 +260,13 @@ def test_an_empty_or_misdirected_comment_is_refused_with_a_message(client, submi
     assert client.get(url).status_code == 405
 
 
-def test_return_then_accept_through_the_admin(
-    client, submitted, django_capture_on_commit_callbacks
-) -> None:
+def test_return_then_accept_through_the_admin(client, submitted) -> None:
     client.force_login(submitted.reviewer)
     pk = submitted.assessment.pk
     response = client.post(f"{QUEUE}{pk}/return/", {"comment": ""}, follow=True)
     assert "a comment is needed to return it" in response.content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"{QUEUE}{pk}/return/", {"comment": "Add your sources."})
+    client.post(f"{QUEUE}{pk}/return/", {"comment": "Add your sources."})
+    run_tasks()
     submitted.assessment.refresh_from_db()
     assert submitted.assessment.status == Assessment.Status.RETURNED
     assert mail.outbox

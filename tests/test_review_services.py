@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from assessments import services
 from assessments.models import Assessment, AssessmentEvent, ReviewComment
 from tests.factories import write_summary
+from tests.tasks import queued, run_tasks
 
 Status = Assessment.Status
 
@@ -98,13 +99,17 @@ def test_a_comment_on_an_unknown_question_is_refused(world) -> None:
     assert not ReviewComment.objects.exists()
 
 
-def test_no_email_before_the_transaction_commits(world, django_capture_on_commit_callbacks) -> None:
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.submit(assessment=world.assessment, user=world.editor)
-    assert len(callbacks) == 2  # the stored report forgotten, the reviewers told
+def test_the_email_waits_in_the_queue_for_the_worker(world) -> None:
+    services.submit(assessment=world.assessment, user=world.editor)
     assert mail.outbox == []
-    for callback in callbacks:
-        callback()
+    [task] = queued("send_email")
+    assert list(task.args) == ["submitted"]
+    assert task.kwargs == {
+        "language": "en",
+        "assessment": world.assessment.pk,
+        "by": world.editor.pk,
+    }
+    run_tasks()
     assert len(mail.outbox) == 1
 
 
@@ -180,13 +185,14 @@ def test_last_edited_names_the_countrys_editor_not_the_reviewer(world) -> None:
     assert world.assessment.status == Status.ACCEPTED
 
 
-def test_withdrawal_tells_the_reviewers(world, django_capture_on_commit_callbacks) -> None:
+def test_withdrawal_tells_the_reviewers(world) -> None:
     world.reviewer.email = "reviewer@example.org"
     world.reviewer.save()
     services.submit(assessment=world.assessment, user=world.editor)
+    run_tasks()
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw(assessment=world.assessment, user=world.editor)
+    services.withdraw(assessment=world.assessment, user=world.editor)
+    run_tasks()
     [message] = mail.outbox
     assert message.to == ["reviewer@example.org"]
     assert "withdrawn" in message.subject

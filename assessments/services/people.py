@@ -49,11 +49,7 @@ def invite_member(
             _("%(email)s is already a member of %(country)s.")
             % {"email": email, "country": country.name}
         )
-    transaction.on_commit(
-        lambda: notifications.invitation(
-            user, country=country, role=membership.get_role_display(), by=invited_by
-        )
-    )
+    notifications.notify("invitation", membership=membership.pk, by=invited_by.pk)
     return membership
 
 

@@ -37,7 +37,7 @@ def submit(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
         kind=AssessmentEvent.Kind.SUBMITTED,
         detail={"from": previous_status},
     )
-    transaction.on_commit(lambda: notifications.assessment_submitted(locked, by=user))
+    notifications.notify("submitted", assessment=locked.pk, by=user.pk)
     return locked
 
 
@@ -91,7 +91,7 @@ def withdraw(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
     AssessmentEvent.objects.create(
         assessment=locked, user=user, kind=AssessmentEvent.Kind.WITHDRAWN, detail={"to": back_to}
     )
-    transaction.on_commit(lambda: notifications.assessment_withdrawn(locked, by=user))
+    notifications.notify("withdrawn", assessment=locked.pk, by=user.pk)
     return locked
 
 
@@ -121,7 +121,7 @@ def return_for_revision(
     ReviewComment.objects.create(assessment=locked, author=user, text=comment.strip())
     _touch(locked, user=user, reviewing=True, status=Assessment.Status.RETURNED)
     AssessmentEvent.objects.create(assessment=locked, user=user, kind=AssessmentEvent.Kind.RETURNED)
-    transaction.on_commit(lambda: notifications.assessment_returned(locked, by=user))
+    notifications.notify("returned", assessment=locked.pk, by=user.pk)
     return locked
 
 
@@ -138,7 +138,7 @@ def accept(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
         accepted_at=timezone.now(),
     )
     AssessmentEvent.objects.create(assessment=locked, user=user, kind=AssessmentEvent.Kind.ACCEPTED)
-    transaction.on_commit(lambda: notifications.assessment_accepted(locked, by=user))
+    notifications.notify("accepted", assessment=locked.pk, by=user.pk)
     return locked
 
 

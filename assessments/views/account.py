@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +16,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticToken
 
 from assessments import access, services, throttles
-from assessments.forms import SettingsForm
+from assessments.forms import PasswordResetForm, SettingsForm
 from assessments.middleware import TIME_ZONE_COOKIE, TIME_ZONE_SESSION_KEY, known_time_zones
 from assessments.models import UserSettings
 
@@ -58,14 +56,13 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's, with the link in the email built from DJANGO_SITE_URL (never from the
-    request's Host header, which whoever asks chooses), and limited per address and per IP
-    (throttles.py). Beyond the limit the page answers as usual, and sends nothing: it says no
-    more about which addresses have accounts than it ever did."""
+    """Django's, with its email queued and its link built from DJANGO_SITE_URL (never from
+    the request's Host header, which whoever asks chooses: forms.PasswordResetForm), and
+    limited per address and per IP (throttles.py). Beyond the limit the page answers as
+    usual, and sends nothing: it says no more about which addresses have accounts than it
+    ever did."""
 
-    @property
-    def extra_email_context(self) -> dict[str, str]:
-        return {"site_url": settings.SITE_URL}
+    form_class = PasswordResetForm
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         email, ip = form.cleaned_data["email"], throttles.client_ip(self.request)
