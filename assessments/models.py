@@ -293,6 +293,42 @@ class Read(models.Model):
         super().save(*args, **kwargs)
 
 
+class ReportRender(models.Model):
+    """Where one language's copy of an assessment's PDF report stands (rendering.py). Kept
+    here, not in the task queue: the queue has no de-duplication, no time limit and no
+    recovery of work that a dead worker had claimed."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="renders")
+    language = models.CharField(_("language"), max_length=10)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    # The revision to render (queued, running) or rendered (ready).
+    revision = models.PositiveIntegerField(_("revision"))
+    # Writes push this on, so that a render starts once the assessment has been quiet.
+    not_before = models.DateTimeField(_("not before"))
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "language"], name="one_render_per_language"
+            )
+        ]
+        verbose_name = _("report render")
+        verbose_name_plural = _("report renders")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.language} · {self.get_state_display()}"
+
+
 class ReviewComment(models.Model):
     """A reviewer's question on one answer (or, with no question key, on the whole
     assessment), and the country's reply."""

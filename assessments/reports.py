@@ -1,11 +1,12 @@
 """The PDF report of an assessment, and the blank questionnaire: print templates -> WeasyPrint.
 
-An assessment's report is rendered once per (assessment, revision, language) and kept through
-Django's default storage under `reports/`, a prefix that is never served by URL: every write
-moves the revision on (services.py), and the layout version (a digest of the templates, the
-stylesheet and the code that make the documents) changes with any deploy that changes them, so
-a stored file is never stale; the views check access before handing one out. The blank
-questionnaire is kept per (version, language, layout).
+An assessment's report is rendered once per (assessment, revision, language), ahead of time by
+the worker (rendering.py), and kept through Django's default storage under `reports/`, a
+prefix that is never served by URL: every write moves the revision on (services/core.py), and
+the layout version (a digest of the templates, the stylesheet and the code that make the
+documents) changes with any deploy that changes them, so a stored file is never stale; the
+views check access before handing one out. The blank questionnaire, the same for everyone, is
+rendered on its first download and kept per (version, language, layout).
 
 Safety: the only resources the renderer may load are the app's own static files. The document
 is given a base URL that cannot resolve (`.invalid` is reserved), and `fetch_static` answers
@@ -401,34 +402,38 @@ def questionnaire_filename(version: str) -> str:
     return f"R2P-self-assessment-questionnaire-{safe}.pdf"
 
 
-def assessment_report(assessment: Assessment, *, language: str | None = None) -> File:
-    """The stored report of the assessment's current revision, rendered if there is none."""
-    language = report_language(language)
+def stored_report(assessment: Assessment, language: str) -> File | None:
+    """The stored report of the assessment's current revision in `language`, if it has been
+    rendered (rendering.py renders it, ahead of time)."""
     name = report_storage_name(assessment, language)
-    file, rendered = _stored(name, lambda: render_assessment_pdf(assessment, language=language))
-    if rendered:
-        _forget_other_copies(name)
-    return file
+    return default_storage.open(name, "rb") if default_storage.exists(name) else None
+
+
+def keep_report(name: str, pdf: bytes) -> None:
+    """Store a rendered report under its name, and forget the copies it replaces."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(pdf))
+    _forget_other_copies(name)
 
 
 def questionnaire_report(instrument: Instrument, *, language: str | None = None) -> File:
     language = report_language(language)
     name = questionnaire_storage_name(instrument.version, language)
-    return _stored(name, lambda: render_questionnaire_pdf(instrument, language=language))[0]
+    return _stored(name, lambda: render_questionnaire_pdf(instrument, language=language))
 
 
-def _stored(name: str, render: Callable[[], bytes]) -> tuple[File, bool]:
-    """The file kept under `name`, or else what `render` makes, now kept there; and whether
-    it was rendered."""
+def _stored(name: str, render: Callable[[], bytes]) -> File:
+    """The file kept under `name`, or else what `render` makes, now kept there."""
     storage = default_storage
     if storage.exists(name):
-        return storage.open(name, "rb"), False
+        return storage.open(name, "rb")
     data = render()
     saved = storage.save(name, ContentFile(data))
     if saved != name:
         # Another request rendered the same thing meanwhile: same content, keep one copy.
         storage.delete(saved)
-    return ContentFile(data, name=Path(name).name), True
+    return ContentFile(data, name=Path(name).name)
 
 
 STORED_REPORT = re.compile(r"r(\d+)-[0-9a-f]+-.+\.pdf")

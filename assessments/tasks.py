@@ -17,7 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django_tasks import task
 
-from assessments import notifications
+from assessments import notifications, rendering
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +46,9 @@ def send_email(kind: str, *, language: str, attempt: int = 1, **ids: int | str) 
             "The %r email %s failed (attempt %d); again in %s", kind, ids, attempt, delay
         )
         raise
+
+
+@task()
+def render_report(assessment_pk: int, language: str) -> str:
+    """Render and keep an assessment's report (rendering.py decides whether, and retries)."""
+    return rendering.run(assessment_pk, language)

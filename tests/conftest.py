@@ -25,6 +25,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # Queued tasks wait in memory until a test runs them (tests/tasks.py): the immediate
     # backend cannot defer, and the database backend is for the tests of the queue itself.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    # Reports render in the test's own process, inside its transaction (a child process is
+    # tested on its own, in test_rendering.py).
+    settings.REPORT_RENDER_IN_CHILD = False
 
 
 # Hostile-input tests (test_hostile_input.py): CI runs 420 examples a test, over 2,000 in all;

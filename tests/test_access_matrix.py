@@ -105,7 +105,8 @@ MATRIX = {
     # Who viewed it: the country's editors (and the secretariat, once submitted).
     "assessments:reads": member_view(200, 405, viewer=(403, 405)),
     "assessments:results": member_view(200, 405),
-    "assessments:report": member_view(200, 405),
+    # Not rendered yet: "being prepared" (202); a POST asks again after a failed render.
+    "assessments:report": member_view(202, 302),
     "questionnaire_current": signed_in(200, 405),
     "questionnaire": signed_in(200, 405),
     "assessments:comment": member_view(200, 302, viewer=(200, 403)),
@@ -374,7 +375,7 @@ SUBMITTED_READS = {
     "assessments:section": 200,
     "assessments:history": 200,
     "assessments:results": 200,
-    "assessments:report": 200,
+    "assessments:report": 202,  # being prepared
     "assessments:comment": 200,
     "admin:assessments_assessment_change": 200,
     "admin:assessments_review_accept": 200,

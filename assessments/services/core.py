@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from assessments import reports
+from assessments import rendering, reports
 from assessments.models import Answer, Assessment
 
 ANSWER_FIELDS = [
@@ -72,3 +72,14 @@ def _touch(
     assessment.save(update_fields=["revision", *edited, *fields])
     # The stored PDF of the revision before is of no use, and may hold text now erased.
     transaction.on_commit(functools.partial(reports.forget_stored_reports, assessment.pk))
+    # The new one is rendered ahead of time, once the assessment has been quiet a moment; so
+    # is the next cycle's, whose "what changed" compares with this one.
+    rendering.schedule(assessment)
+    later = (
+        Assessment.objects.filter(country_id=assessment.country_id, cycle__gt=assessment.cycle)
+        .order_by("cycle")
+        .select_for_update()  # locked after this one, as every caller does: never a deadlock
+        .first()
+    )
+    if later is not None:
+        rendering.schedule(later)

@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments import access, reports, services
+from assessments import access, rendering, reports, services
 from assessments.forms import (
     DismissLinkForm,
 )
+from assessments.htmx import is_htmx
 from assessments.instrument import CURRENT_VERSION, Instrument, Question, get_instrument
-from assessments.models import Read
+from assessments.models import Read, ReportRender
 from assessments.results import (
     assessment_results,
     change_rows,
@@ -112,12 +113,30 @@ def _pdf_response(file: object, filename: str) -> FileResponse:
 
 
 @login_required
-@require_safe
-def report(request: HttpRequest, code: str, cycle: int) -> FileResponse:
-    """The PDF report, for whoever may see the assessment (rendered once per revision)."""
+@require_http_methods(["GET", "HEAD", "POST"])
+def report(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
+    """The PDF report, for whoever may see the assessment: the stored copy of its current
+    revision, or a page saying it is being prepared (rendering.py), which checks again by
+    itself and then downloads it. A POST asks again after a render failed."""
     assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
-    services.record_read(assessment=assessment, user=request.user, what=Read.What.REPORT)
-    return _pdf_response(reports.assessment_report(assessment), reports.report_filename(assessment))
+    language = reports.report_language()
+    if request.method == "POST":
+        rendering.retry(assessment, language)
+        return redirect(request.path)
+    copy = reports.stored_report(assessment, language)
+    context = {"assessment": assessment, "State": ReportRender.State}
+    if copy is not None and is_htmx(request):  # the preparing page asking: now it downloads
+        copy.close()
+        return render(request, "assessments/_report_status.html", {**context, "ready": True})
+    if copy is not None:
+        services.record_read(assessment=assessment, user=request.user, what=Read.What.REPORT)
+        return _pdf_response(copy, reports.report_filename(assessment))
+    context["render"] = state = rendering.ensure(assessment, language)
+    if is_htmx(request):
+        if request.GET.get("known") == state.state:
+            return HttpResponse(status=204)  # nothing new to say: the live region stays quiet
+        return render(request, "assessments/_report_status.html", context, status=202)
+    return render(request, "assessments/report_preparing.html", context, status=202)
 
 
 @login_required

@@ -338,3 +338,12 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 });
+
+// The "Preparing your report" page: once the status says the report is ready, download it.
+document.addEventListener("htmx:load", (event) => {
+  const ready = event.detail.elt.closest?.("[data-r2p-download]")
+    || event.detail.elt.querySelector?.("[data-r2p-download]");
+  if (ready) {
+    window.location.assign(ready.dataset.r2pDownload);
+  }
+});

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import BrowserContext, expect
 
 from assessments.models import Assessment
@@ -79,6 +81,28 @@ def media_root(settings, tmp_path) -> None:
     """Reports rendered by the tests go to a folder of their own. Stored reports are named by
     assessment id and revision, which a later run's fresh database gives out again."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def worker(settings, transactional_db) -> Iterator[None]:
+    """The queue's worker, as `make run` starts it: here a thread of the test process, which
+    alone can reach the live server's test database. It renders reports and sends emails."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    loop = Worker(
+        queue_names=["default"],
+        interval=0.2,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="e2e",
+        excluded_queue_names=[],
+    )
+    thread = threading.Thread(target=loop.run, daemon=True)
+    thread.start()
+    yield
+    loop.running = False
+    thread.join(timeout=60)
 
 
 @pytest.fixture

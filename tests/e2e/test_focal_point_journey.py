@@ -144,8 +144,12 @@ def download_pdf(person: Visitor, pages: list[str]) -> str:
         person.goto(path)
         link = person.page.get_by_role("link", name="Download PDF")
         if link.count():
-            with person.page.expect_download() as download:
+            # Ready, or "being prepared" first, then downloaded by itself (the worker renders).
+            with person.page.expect_download(timeout=60_000) as download:
                 link.first.click()
+                person.page.wait_for_load_state()
+                if person.page.get_by_role("heading", name="Preparing your report").count():
+                    person.check("report being prepared", screenshot="a-report-preparing")
             data = download.value.path().read_bytes()
             assert data.startswith(b"%PDF"), data[:100]
             return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)

@@ -45,9 +45,14 @@ def pdf_text(person: Visitor) -> str | None:
         reverse("assessments:report", kwargs={"code": "XA", "cycle": CYCLE})
     except NoReverseMatch:
         return None
-    with person.page.expect_download() as download:
+    # Ready, or "being prepared" first, then downloaded by itself (the worker renders); then
+    # back to the page the link was on.
+    came_from = person.page.url
+    with person.page.expect_download(timeout=60_000) as download:
         person.page.get_by_role("link", name="Download PDF").click()
     data = download.value.path().read_bytes()
+    if person.page.url != came_from:
+        person.goto(came_from.removeprefix(person.base_url))
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
