@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from assessments.htmx import is_htmx
-from assessments.presenters import dashboard_rows
+from assessments.presenters import dashboard_rows, review_listing
 
 
 @never_cache
@@ -50,13 +50,19 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard: the user's own countries' assessments; for a reviewer, also every
+    country's submitted ones, filtered (by the page's query) and a page at a time."""
     if not request.user.is_authenticated:
         return render(request, "assessments/home.html")
     cycle = date.today().year
     return render(
         request,
         "assessments/dashboard.html",
-        {"countries": dashboard_rows(request.user, cycle=cycle), "cycle": cycle},
+        {
+            "countries": dashboard_rows(request.user, cycle=cycle),
+            "cycle": cycle,
+            "listing": review_listing(request.user, request.GET),
+        },
     )
 
 
