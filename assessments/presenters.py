@@ -63,6 +63,7 @@ def dashboard_rows(user: AbstractBaseUser, *, cycle: int) -> list[CountryRow]:
 
 
 REVIEW_PAGE_SIZE = 25
+FILTERS = {"status": "status", "cycle": "cycle", "region": "country__region"}  # field: lookup
 
 
 @dataclass
@@ -85,15 +86,11 @@ def review_listing(user: AbstractBaseUser, query: QueryDict) -> ReviewListing | 
         cycles=assessments.order_by("-cycle").values_list("cycle", flat=True).distinct(),
     )
     form.is_valid()
-    chosen = {name: value for name, value in form.cleaned_data.items() if value}
-    if "status" in chosen:
-        assessments = assessments.filter(status=chosen["status"])
-    if "cycle" in chosen:
-        assessments = assessments.filter(cycle=chosen["cycle"])
-    if "region" in chosen:
-        assessments = assessments.filter(country__region=chosen["region"])
-    assessments = assessments.select_related("country", "updated_by").order_by(
-        "country__name", "-cycle"
+    chosen = {FILTERS[name]: value for name, value in form.cleaned_data.items() if value}
+    assessments = (
+        assessments.filter(**chosen)
+        .select_related("country", "updated_by")
+        .order_by("country__name", "-cycle")
     )
     page = Paginator(assessments, REVIEW_PAGE_SIZE).get_page(query.get("page"))
     services.count_progress(assessments=page)

@@ -11,6 +11,7 @@ from datetime import date
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -55,13 +56,15 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "assessments/home.html")
     cycle = date.today().year
+    listing = review_listing(request.user, request.GET)
     return render(
         request,
         "assessments/dashboard.html",
         {
+            "heading": _("Assessments") if listing else _("Your assessments"),
             "countries": dashboard_rows(request.user, cycle=cycle),
             "cycle": cycle,
-            "listing": review_listing(request.user, request.GET),
+            "listing": listing,
         },
     )
 
