@@ -15,7 +15,7 @@ help:
 	@echo "make test   install, lint and run every test"
 	@echo "make test-production  the suite again with production settings"
 	@echo "make e2e    browser tests (Chromium from Debian: apt-get install -y chromium)"
-	@echo "make bench  benchmark: page timings, PDF time and memory"
+	@echo "make bench  benchmark: page timings, PDF time and memory, every UN member State at once"
 
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -62,6 +62,7 @@ e2e: install
 	$(VENV)/bin/pytest tests/e2e
 
 # A benchmark, not a test: page timings against a trivial view, the PDF's time and peak memory,
-# in a throwaway database. The last line printed is JSON.
+# then the reviewer's pages with 193 States x 10 cycles (the scale run), in throwaway databases.
+# The last line printed is JSON, every figure of both.
 bench: install
 	$(PY) manage.py bench

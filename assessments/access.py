@@ -62,11 +62,11 @@ def can_see_reads(user: User, assessment: Assessment) -> bool:
     ) == Membership.Role.EDITOR
 
 
-def countries_for(user: User) -> QuerySet[Country]:
+def member_countries(user: User) -> QuerySet[Country]:
+    """The countries the user is a member of: their own (a reviewer reaches the others'
+    assessments through `reviewable_assessments`)."""
     if not user.is_authenticated:
         return Country.objects.none()
-    if is_reviewer(user):
-        return Country.objects.all()
     return Country.objects.filter(memberships__user=user)
 
 

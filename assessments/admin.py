@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import access, services
+from assessments.history import changes_since_return, history_page, since_last_return
 from assessments.instrument import get_instrument
 from assessments.models import (
-    Answer,
     Assessment,
     AssessmentEvent,
     Country,
@@ -33,9 +33,8 @@ from assessments.models import (
     Read,
     ReviewComment,
 )
-from assessments.presenters import changes_since_return, history_entries, review_sections
+from assessments.presenters import review_sections
 from assessments.results import assessment_results, section_page_links
-from assessments.scoring import overall_progress
 
 admin.site.site_header = gettext_lazy("R2P Assess — secretariat")
 admin.site.site_title = gettext_lazy("R2P Assess")
@@ -83,28 +82,25 @@ class ReturnForm(forms.Form):
 class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
     # No figure that compares countries: the queue is a work list, never a league table.
     list_display = ("country", "cycle", "status", "submitted_at", "days_waiting", "progress")
-    list_filter = ("status", "cycle", "country")
+    # Countries by regional group, not one link per State (193 of them): the search finds one.
+    list_filter = ("status", "cycle", "country__region")
     search_fields = ("country__name", "country__code")
     list_select_related = ("country",)
     actions = None
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest):
-        # The answers of the shown page come in one query, so scoring each row costs no query
-        # however many assessments there are.
         return (
             super()
             .get_queryset(request)
             .filter(pk__in=access.reviewable_assessments(request.user).values("pk"))
-            .prefetch_related(
-                Prefetch(
-                    "answers",
-                    queryset=Answer.objects.only(
-                        "assessment_id", "question_key", "value", "note", "keep_out_of_report"
-                    ),
-                )
-            )
         )
+
+    def get_changelist_instance(self, request: HttpRequest):
+        changelist = super().get_changelist_instance(request)
+        # The shown page's figures, counted once for assessments from before they were kept.
+        services.count_progress(assessments=changelist.result_list)
+        return changelist
 
     def get_ordering(self, request: HttpRequest) -> list[object]:
         """Submitted first, longest waiting first: the queue a reviewer works through."""
@@ -123,8 +119,8 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("answered"))
     def progress(self, obj: Assessment) -> str:
-        progress = overall_progress(get_instrument(obj.instrument_version), obj.responses())
-        return f"{progress.answered}/{progress.total}"
+        progress = obj.progress
+        return f"{progress.answered}/{progress.total}" if progress else "—"
 
     def get_urls(self):
         def post(view):
@@ -149,7 +145,7 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
         assessment = self._reviewable(request, object_id)
         services.record_read(assessment=assessment, user=request.user, what=Read.What.REVIEW)
         instrument = get_instrument(assessment.instrument_version)
-        events = list(assessment.events.select_related("user"))
+        page, entries = history_page(instrument, assessment.events.all(), request.GET.get("page"))
         answers = {a.question_key: a for a in assessment.answers.select_related("updated_by")}
         comments = list(assessment.comments.select_related("author", "replied_by"))
         results = assessment_results(
@@ -164,8 +160,11 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
             "results": results,
             "sections": review_sections(instrument, answers, comments),
             "general_comments": [c for c in comments if c.is_general],
-            "entries": history_entries(instrument, events),
-            "since_return": changes_since_return(instrument, events)
+            "entries": entries,
+            "history_page": page,
+            "since_return": changes_since_return(
+                instrument, since_last_return(assessment.events.all())
+            )
             if assessment.status == Assessment.Status.SUBMITTED
             else None,
             "can_decide": assessment.status == Assessment.Status.SUBMITTED,
@@ -260,7 +259,8 @@ class InviteForm(forms.Form):
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "members")
+    list_display = ("name", "code", "region", "members")
+    list_filter = ("region",)
     search_fields = ("name", "code")
     inlines = (MembershipInline,)
 

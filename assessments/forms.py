@@ -3,6 +3,7 @@ one per note, and hands back what was typed as scoring Responses."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from functools import cache
 
@@ -144,6 +145,45 @@ class StartAssessmentForm(forms.Form):
                 _("Choose a cycle between 2013 and %(year)s.") % {"year": this_year + 1}
             )
         return cycle
+
+
+class AssessmentFilterForm(forms.Form):
+    """The reviewer's dashboard's filters, read from the page's address (so a filtered list can
+    be bookmarked); a blank filter means any. Cycles are those that exist; statuses those given."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a status from the list.")},
+    )
+    cycle = forms.TypedChoiceField(
+        label=_("Cycle"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _("No assessment is of that cycle: choose one from the list.")
+        },
+    )
+    region = forms.ChoiceField(
+        label=_("Regional group"),
+        required=False,
+        choices=[("", _("Any regional group")), *Country.Region.choices],
+        error_messages={"invalid_choice": _("Choose a regional group from the list.")},
+    )
+
+    def __init__(
+        self,
+        data: object,
+        *,
+        statuses: Iterable[tuple[str, str]],
+        cycles: Iterable[int],
+    ) -> None:
+        super().__init__(data)
+        self.fields["status"].choices = [("", _("Any status")), *statuses]
+        self.fields["cycle"].choices = [("", _("Any cycle")), *((c, str(c)) for c in cycles)]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
 
 
 class MarkingForm(forms.Form):

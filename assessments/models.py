@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.scoring import Response
+from assessments.scoring import Progress, Response
 
 
 class UserSettings(models.Model):
@@ -44,6 +44,17 @@ class PasswordResetRequest(models.Model):
 
 
 class Country(models.Model):
+    class Region(models.TextChoices):
+        # The UN's regional groups of member States, as the General Assembly uses them.
+        AFRICAN = "african", _("African States")
+        ASIA_PACIFIC = "asia_pacific", _("Asia-Pacific States")
+        EASTERN_EUROPEAN = "eastern_european", _("Eastern European States")
+        LATIN_AMERICAN_CARIBBEAN = (
+            "latin_american_caribbean",
+            _("Latin American and Caribbean States"),
+        )
+        WESTERN_EUROPEAN_OTHER = "western_european_other", _("Western European and other States")
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(
         _("code"),
@@ -61,6 +72,13 @@ class Country(models.Model):
         _("require two-factor authentication"),
         default=False,
         help_text=_("Its members must sign in with a code from an authenticator app too."),
+    )
+    region = models.CharField(
+        _("regional group"),
+        max_length=30,
+        choices=Region.choices,
+        blank=True,
+        help_text=_("The UN regional group of member States it belongs to, if any."),
     )
 
     class Meta:
@@ -136,6 +154,11 @@ class Assessment(models.Model):
     updated_at = models.DateTimeField(_("last edited"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    # Answered of asked (scoring.overall_progress), kept by every write (services.core), so
+    # that a page listing every State's assessments never loads an answer. Empty until first
+    # counted: assessments from before these figures are counted when first listed.
+    progress_answered = models.PositiveSmallIntegerField(null=True, editable=False)
+    progress_total = models.PositiveSmallIntegerField(null=True, editable=False)
 
     class Meta:
         ordering = ["country__name", "-cycle"]
@@ -152,6 +175,13 @@ class Assessment(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def progress(self) -> Progress | None:
+        """Answered of asked, as last counted; None if never counted (services.count_progress)."""
+        if self.progress_answered is None or self.progress_total is None:
+            return None
+        return Progress(self.progress_answered, self.progress_total)
 
     def responses(self) -> dict[str, Response]:
         """The answers as scoring reads them (uses prefetched answers when there are any)."""

@@ -1,63 +1,56 @@
-"""Shapes what the templates show out of the instrument, the answers and the events, so that
-views stay thin and templates stay free of logic."""
+"""Shapes what the templates show out of the instrument and the answers (the dashboards, the
+questions, the review page's rows, the comments), so that views stay thin and templates stay
+free of logic. An assessment's history is history.py's."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
 from django.forms import BoundField, Form
+from django.http import QueryDict
 
-from assessments import access
-from assessments.forms import keep_out_field_name, loaded_field_name, note_field_name
-from assessments.instrument import Instrument, Question, Section, get_instrument
-from assessments.models import Answer, Assessment, AssessmentEvent, Country, ReviewComment
-from assessments.scoring import Progress, Responses, overall_progress
+from assessments import access, services
+from assessments.forms import (
+    AssessmentFilterForm,
+    keep_out_field_name,
+    loaded_field_name,
+    note_field_name,
+)
+from assessments.instrument import Instrument, Question, Section
+from assessments.models import Answer, Assessment, Country, ReviewComment
+from assessments.scoring import Responses
 from assessments.services import SectionConflict
-
-
-@dataclass
-class AssessmentRow:
-    assessment: Assessment
-    progress: Progress
 
 
 @dataclass
 class CountryRow:
     country: Country
-    assessments: list[AssessmentRow]
+    assessments: list[Assessment]
     can_start: bool
     previous_cycle: int | None
 
 
 def dashboard_rows(user: AbstractBaseUser, *, cycle: int) -> list[CountryRow]:
-    """The user's countries, each with its assessments (newest first) and their progress."""
-    assessments = (
-        access.visible_assessments(user)
-        .order_by("-cycle")
-        .prefetch_related(
-            Prefetch(
-                "answers",
-                queryset=Answer.objects.only(
-                    "assessment_id", "question_key", "value", "note", "keep_out_of_report"
-                ),
-            )
-        )
+    """The user's own countries (those they are a member of), each with its assessments
+    (newest first) and their progress as kept on them."""
+    countries = list(access.member_countries(user))
+    if not countries:
+        return []
+    assessments = list(
+        access.visible_assessments(user).filter(country__in=countries).order_by("-cycle")
     )
-    by_country: dict[int, list[AssessmentRow]] = {}
+    services.count_progress(assessments=assessments)
+    by_country: dict[int, list[Assessment]] = {}
     for assessment in assessments:
-        instrument = get_instrument(assessment.instrument_version)
-        by_country.setdefault(assessment.country_id, []).append(
-            AssessmentRow(assessment, overall_progress(instrument, assessment.responses()))
-        )
+        by_country.setdefault(assessment.country_id, []).append(assessment)
     editable = set(access.editable_countries_for(user).values_list("pk", flat=True))
     rows = []
-    for country in access.countries_for(user).distinct():
+    for country in countries:
         own = by_country.get(country.pk, [])
-        cycles = [row.assessment.cycle for row in own]
+        cycles = [assessment.cycle for assessment in own]
         rows.append(
             CountryRow(
                 country=country,
@@ -67,6 +60,41 @@ def dashboard_rows(user: AbstractBaseUser, *, cycle: int) -> list[CountryRow]:
             )
         )
     return rows
+
+
+REVIEW_PAGE_SIZE = 25
+FILTERS = {"status": "status", "cycle": "cycle", "region": "country__region"}  # field: lookup
+
+
+@dataclass
+class ReviewListing:
+    form: AssessmentFilterForm
+    page: Page
+
+
+def review_listing(user: AbstractBaseUser, query: QueryDict) -> ReviewListing | None:
+    """For a reviewer: every country's assessments from their first submission on, filtered
+    by the query's status, cycle and regional group (a filter not understood is said so at its
+    field, and left out), a page at a time. In the order of the countries' names, then newest
+    first: never by progress or any other figure, which would rank countries."""
+    if not access.is_reviewer(user):
+        return None
+    assessments = access.reviewable_assessments(user)
+    form = AssessmentFilterForm(
+        query,
+        statuses=[c for c in Assessment.Status.choices if c[0] != Assessment.Status.DRAFT],
+        cycles=assessments.order_by("-cycle").values_list("cycle", flat=True).distinct(),
+    )
+    form.is_valid()
+    chosen = {FILTERS[name]: value for name, value in form.cleaned_data.items() if value}
+    assessments = (
+        assessments.filter(**chosen)
+        .select_related("country", "updated_by")
+        .order_by("country__name", "-cycle")
+    )
+    page = Paginator(assessments, REVIEW_PAGE_SIZE).get_page(query.get("page"))
+    services.count_progress(assessments=page)
+    return ReviewListing(form, page)
 
 
 def section_neighbours(
@@ -149,120 +177,8 @@ def question_rows(
     return rows
 
 
-# Autosave writes an event every few seconds of typing; the timeline shows one person's run
-# of saves to one section as a single entry, from its first old value to its last new one.
-MERGE_WINDOW = timedelta(minutes=10)
-
-
-@dataclass
-class HistoryEntry:
-    event: AssessmentEvent
-    section: Section | None
-    changes: dict[str, dict[str, object]]
-    since: datetime | None = None
-    # The risk factor and measure of a suggested link marked not relevant, or restored.
-    link: tuple[Question, Question] | None = None
-
-    @property
-    def marking(self) -> str:
-        """A marking event's new marking, in words."""
-        new = self.event.detail.get("new", "")
-        return Assessment.Marking(new).label if new in Assessment.Marking.values else ""
-
-    def continues(self, event: AssessmentEvent) -> bool:
-        """Whether `event` (older than this entry) belongs to the same run of saves."""
-        return (
-            event.kind == self.event.kind == AssessmentEvent.Kind.ANSWERS_SAVED
-            and event.user_id == self.event.user_id
-            and event.detail.get("section") == self.event.detail.get("section")
-            and (self.since or self.event.at) - event.at <= MERGE_WINDOW
-        )
-
-
-def history_entries(
-    instrument: Instrument, events: Iterable[AssessmentEvent]
-) -> list[HistoryEntry]:
-    """Events newest first, each with its changes in the instrument's words."""
-    entries: list[HistoryEntry] = []
-    for event in events:
-        if entries and entries[-1].continues(event):
-            entry = entries[-1]
-            entry.since = event.at
-        else:
-            section = None
-            if event.kind == AssessmentEvent.Kind.ANSWERS_SAVED:
-                section = _known(instrument.section, event.detail.get("section", ""))
-            entry = HistoryEntry(event, section, {}, link=_link(instrument, event.detail))
-            entries.append(entry)
-        # Older events come later: their "old" wins, the newer "new" stays.
-        for change in event.detail.get("changes", []):
-            question = _known(instrument.question, change.get("question", ""))
-            if question is None:
-                continue
-            shown = entry.changes.setdefault(
-                question.key,
-                {
-                    "question": question,
-                    "value_changed": False,
-                    "new": "",
-                    "note_changed": False,
-                    "kept_out": None,
-                },
-            )
-            if "keep_out_of_report" in change and shown["kept_out"] is None:
-                shown["kept_out"] = change["keep_out_of_report"]  # the newest wins
-            if "new" in change:
-                if not shown["value_changed"]:
-                    shown["new"] = label_of(question, change["new"])
-                shown["value_changed"] = True
-                shown["old"] = label_of(question, change["old"])
-            shown["note_changed"] = shown["note_changed"] or change.get("note_changed", False)
-    return entries
-
-
-@dataclass
-class ChangeSinceReturn:
-    question: Question
-    number: str
-    value_changed: bool = False
-    old: str = ""
-    new: str = ""
-    note_changed: bool = False
-
-
-def changes_since_return(
-    instrument: Instrument, events: Iterable[AssessmentEvent]
-) -> list[ChangeSinceReturn] | None:
-    """What the country changed since the secretariat last returned it (each question once:
-    its answer before the first change and after the last), in questionnaire order; None
-    when it was never returned."""
-    newest_first = list(events)
-    returned = next(
-        (i for i, e in enumerate(newest_first) if e.kind == AssessmentEvent.Kind.RETURNED), None
-    )
-    if returned is None:
-        return None
-    numbers = {q.key: number for number, q in _numbered(instrument)}
-    found: dict[str, ChangeSinceReturn] = {}
-    for event in reversed(newest_first[:returned]):  # oldest first
-        if event.kind != AssessmentEvent.Kind.ANSWERS_SAVED:
-            continue
-        for change in event.detail.get("changes", []):
-            question = _known(instrument.question, change.get("question", ""))
-            if question is None:
-                continue
-            row = found.setdefault(question.key, ChangeSinceReturn(question, numbers[question.key]))
-            if "new" in change:
-                if not row.value_changed:
-                    row.old = label_of(question, change["old"])
-                row.value_changed = True
-                row.new = label_of(question, change["new"])
-            row.note_changed = row.note_changed or change.get("note_changed", False)
-    order = list(numbers)
-    return sorted(found.values(), key=lambda row: order.index(row.question.key))
-
-
-def _numbered(instrument: Instrument) -> list[tuple[str, Question]]:
+def numbered_questions(instrument: Instrument) -> list[tuple[str, Question]]:
+    """Every question with its number as the questionnaire shows it ("2.3")."""
     return [
         (f"{s}.{q}", question)
         for s, section in enumerate(instrument.sections, start=1)
@@ -270,13 +186,8 @@ def _numbered(instrument: Instrument) -> list[tuple[str, Question]]:
     ]
 
 
-def _link(instrument: Instrument, detail: Mapping) -> tuple[Question, Question] | None:
-    risk = _known(instrument.question, detail.get("risk", ""))
-    measure = _known(instrument.question, detail.get("measure", ""))
-    return (risk, measure) if risk and measure else None
-
-
-def _known(lookup, key: str):
+def known(lookup, key: str):
+    """`lookup(key)`, or None for a key the instrument does not know (a stale record)."""
     try:
         return lookup(key)
     except KeyError:
@@ -337,7 +248,7 @@ class CommentRow:
 
 def comment_rows(instrument: Instrument, comments: Iterable[ReviewComment]) -> list[CommentRow]:
     """The comments on questions, each with its question's number, in questionnaire order."""
-    numbered = {q.key: (number, q) for number, q in _numbered(instrument)}
+    numbered = {q.key: (number, q) for number, q in numbered_questions(instrument)}
     order = list(numbered)
     rows = [
         CommentRow(c, *numbered[c.question_key]) for c in comments if c.question_key in numbered
@@ -352,7 +263,7 @@ def open_comments_by_section(
     counts: dict[str, int] = {}
     for comment in comments:
         if comment.question_key and not comment.resolved:
-            question = _known(instrument.question, comment.question_key)
+            question = known(instrument.question, comment.question_key)
             if question is not None:
                 counts[question.section_key] = counts.get(question.section_key, 0) + 1
     return counts

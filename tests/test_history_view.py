@@ -96,3 +96,62 @@ def test_other_country_is_not_found(client, world) -> None:
 
 def test_anonymous_is_sent_to_login(client, world) -> None:
     assert client.get(URL)["Location"].startswith("/accounts/login/")
+
+
+# Sections with a question to answer, in turn: saves to the next section never merge.
+SECTIONS = [s for s in INSTRUMENT.sections if any(q.kind == "risk" for q in s.questions)][:1] + [
+    s for s in INSTRUMENT.sections if any(q.kind == "measure" for q in s.questions)
+][:1]
+ENTRY = '<li class="border-start border-3 ps-3 pb-3">'
+
+
+def save_to(assessment, user, section, value: int) -> None:
+    question = next(q for q in section.questions if q.kind in ("risk", "measure"))
+    services.save_answers(
+        assessment=assessment,
+        section_key=section.key,
+        responses={question.key: Response(question.choice_values[value], "")},
+        user=user,
+        expected_revision=10**6,
+    )
+
+
+def single_entries(assessment, user, count: int, *, start: int = 0) -> None:
+    """`count` saves that each change their answer, to the two sections in turn (a call that
+    goes on from an earlier one starts where it ended)."""
+    for n in range(start, start + count):
+        save_to(assessment, user, SECTIONS[n % 2], n // 2 % 2)
+
+
+def test_the_history_is_shown_fifty_entries_a_page(client, world) -> None:
+    single_entries(world.assessment, world.editor, 120)
+    client.force_login(world.viewer)
+    first = client.get(URL).content.decode()
+    assert first.count(ENTRY) == 50
+    assert "Page 1 of 3" in first
+    assert '<nav aria-label="Pages of the history">' in first
+    assert 'rel="next" href="?page=2"' in first
+    last = client.get(f"{URL}?page=3").content.decode()
+    assert last.count(ENTRY) == 20
+    assert "Page 3 of 3" in last
+    for page in ("0", "-1", "x", "99"):
+        assert client.get(f"{URL}?page={page}").status_code == 200
+
+
+def test_a_run_of_autosaves_is_one_entry_never_split_between_pages(client, world) -> None:
+    """Oldest first: 10 single entries, a run of 5 saves, then 49 single entries, so that the
+    run is the 50th entry, its events the 50th to 54th newest."""
+    deputy = MembershipFactory(country=world.arcadia, user=UserFactory(username="deputy")).user
+    single_entries(world.assessment, world.editor, 10)
+    for value in (1, 2, 3, 1, 2):
+        save_to(world.assessment, deputy, SECTIONS[0], value)
+    single_entries(world.assessment, world.editor, 49, start=10)
+    client.force_login(world.viewer)
+    first = client.get(URL).content.decode()
+    assert first.count(ENTRY) == 50
+    last_entry = first[first.rindex(ENTRY) :]
+    assert "deputy" in last_entry
+    assert "Page 1 of 2" in first
+    second = client.get(f"{URL}?page=2").content.decode()
+    assert second.count(ENTRY) == 10
+    assert "deputy" not in second  # the run's older saves stay in its one entry

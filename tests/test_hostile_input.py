@@ -1,5 +1,6 @@
-"""Hostile input to every form: random and oversized strings, unknown keys, wrong types,
-missing CSRF tokens. Never a 5xx, and nothing written when the input is invalid.
+"""Hostile input to every form (and to the dashboard's filters and the history's pages):
+random and oversized strings, unknown keys, wrong types, missing CSRF tokens. Never a 5xx, and
+nothing written when the input is invalid.
 
 How many examples each test runs is the Hypothesis profile's (tests/conftest.py): in CI
 420 each, over 2,000 in all; on a developer's machine fewer, to keep `make test` quick.
@@ -240,6 +241,21 @@ def test_posts_without_a_csrf_token_write_nothing(world, data) -> None:
     ):
         assert client.post(url, as_post(data)).status_code == 403
     assert (everything(world.assessment), world.assessment.events.count()) == before
+
+
+@hostile
+@given(
+    query=st.dictionaries(
+        st.one_of(st.sampled_from(["status", "cycle", "region", "page"]), st.text(max_size=20)),
+        st.one_of(junk, st.lists(junk, max_size=3)),
+        max_size=6,
+    )
+)
+def test_the_dashboards_filters_and_the_historys_pages_never_fail(client, world, query) -> None:
+    client.force_login(world.reviewer)
+    assert client.get("/", as_post(query)).status_code == 200
+    client.force_login(world.editor)
+    assert client.get("/assessments/XA/2026/history/", as_post(query)).status_code == 200
 
 
 @pytest.mark.parametrize("value", [["low", "high"], "", " low ", "LOW"])

@@ -29,7 +29,10 @@ def seed(*args: str) -> str:
 def test_it_loads_fictional_states_users_and_assessments() -> None:
     output = seed("--password", "s3cret-demo")
     assert "s3cret-demo" in output
-    assert set(Country.objects.values_list("code", flat=True)) == {"XA", "XB"}
+    assert set(Country.objects.values_list("code", "region")) == {
+        ("XA", Country.Region.WESTERN_EUROPEAN_OTHER),
+        ("XB", Country.Region.EASTERN_EUROPEAN),
+    }
     assert set(get_user_model().objects.values_list("username", flat=True)) == {
         "focal",
         "colleague",
@@ -53,6 +56,7 @@ def test_it_loads_fictional_states_users_and_assessments() -> None:
     instrument = get_instrument(CURRENT_VERSION)
     progress = overall_progress(instrument, draft.responses())
     assert 0 < progress.answered < progress.total
+    assert draft.progress == progress  # as the dashboards show it
     summary = draft.responses()[instrument.summary_key].note
     assert "Arcadia's second national assessment" in summary
     assert len(summary.split()) <= instrument.summary_question.max_words

@@ -9,6 +9,7 @@ invitations; core.py what they share.
 from __future__ import annotations
 
 from assessments.services.answers import (
+    count_progress,
     dismiss_link,
     restore_link,
     save_answers,
@@ -51,6 +52,7 @@ __all__ = [
     "begin_second_factor",
     "can_withdraw",
     "confirm_second_factor",
+    "count_progress",
     "dismiss_link",
     "invite_member",
     "new_recovery_codes",

@@ -3,7 +3,7 @@ not relevant, the report's marking."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -21,8 +21,11 @@ from assessments.models import (
 from assessments.scoring import EMPTY, Response
 from assessments.services.core import (
     ANSWER_FIELDS,
+    PROGRESS_ANSWER_FIELDS,
+    PROGRESS_FIELDS,
     Saved,
     SectionConflict,
+    _count_progress,
     _editable,
     _touch,
     section_revision,
@@ -62,10 +65,10 @@ def start_assessment(
         if from_previous
         else None
     )
+    copies: list[Answer] = []
     if previous is not None:
         instrument = get_instrument(instrument_version)
         keys = instrument.keys_from(previous.instrument_version)
-        copies = []
         for answer in previous.answers.filter(question_key__in=keys):
             question = instrument.question(keys[answer.question_key])
             copies.append(
@@ -98,10 +101,39 @@ def start_assessment(
         detail.update(
             from_cycle=previous.cycle, copied=len(copies), links_not_relevant=len(dismissals)
         )
+    _count_progress(assessment, copies)
+    assessment.save(update_fields=PROGRESS_FIELDS)
     AssessmentEvent.objects.create(
         assessment=assessment, user=user, kind=AssessmentEvent.Kind.CREATED, detail=detail
     )
     return assessment
+
+
+def count_progress(*, assessments: Iterable[Assessment]) -> None:
+    """Count the answers of those of `assessments` whose figures were never counted (begun
+    before the figures were kept), and keep the figures. Derived, not a change: no event, no
+    revision. A page that lists assessments calls it for the ones it shows: when all are
+    counted, as they are once listed, it costs no query (and takes no lock)."""
+    missing = {a.pk: a for a in assessments if a.progress is None}
+    if missing:
+        _count_missing(missing)
+
+
+@transaction.atomic
+def _count_missing(missing: dict[int, Assessment]) -> None:
+    # Under the lock, so that a save meanwhile (which counts too) is not undone; one counted
+    # by another request meanwhile is taken as it is.
+    locked = list(Assessment.objects.select_for_update().filter(pk__in=missing))
+    uncounted = [assessment for assessment in locked if assessment.progress is None]
+    answers: dict[int, list[Answer]] = {assessment.pk: [] for assessment in uncounted}
+    for answer in Answer.objects.filter(assessment__in=answers).only(*PROGRESS_ANSWER_FIELDS):
+        answers[answer.assessment_id].append(answer)
+    for assessment in uncounted:
+        _count_progress(assessment, answers[assessment.pk])
+    Assessment.objects.bulk_update(uncounted, PROGRESS_FIELDS)
+    for assessment in locked:
+        missing[assessment.pk].progress_answered = assessment.progress_answered
+        missing[assessment.pk].progress_total = assessment.progress_total
 
 
 @transaction.atomic

@@ -1,16 +1,19 @@
-"""What every write shares: the lock on the assessment, the status check, the revision."""
+"""What every write shares: the lock on the assessment, the status check, the revision, and
+the answered-of-asked figures kept on the assessment."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from assessments import rendering, reports
+from assessments.instrument import get_instrument
 from assessments.models import Answer, Assessment
+from assessments.scoring import overall_progress
 
 ANSWER_FIELDS = [
     "value",
@@ -58,18 +61,40 @@ def _editable(assessment: Assessment) -> Assessment:
     return locked
 
 
+PROGRESS_FIELDS = ["progress_answered", "progress_total"]
+
+
+PROGRESS_ANSWER_FIELDS = ["assessment_id", "question_key", "value", "note", "keep_out_of_report"]
+
+
+def _count_progress(assessment: Assessment, answers: Iterable[Answer] | None = None) -> None:
+    """Set the assessment's answered-of-asked figures from its answers (those stored now, or
+    `answers`); not saved. Every write counts again, whatever it changed: skip logic makes the
+    questions asked depend on the answers, and a write that forgot to count would leave them
+    wrong."""
+    if answers is None:
+        answers = Answer.objects.filter(assessment=assessment.pk).only(*PROGRESS_ANSWER_FIELDS)
+    progress = overall_progress(
+        get_instrument(assessment.instrument_version),
+        {answer.question_key: answer.response() for answer in answers},
+    )
+    assessment.progress_answered, assessment.progress_total = progress.answered, progress.total
+
+
 def _touch(
     assessment: Assessment, *, user: AbstractBaseUser, reviewing: bool = False, **fields: object
 ) -> None:
-    """Move the revision on. "Last edited" (updated_by, updated_at) names the country's last
-    editor: a reviewer's comment or decision is not an edit of the country's assessment."""
+    """Move the revision on and count the answers again. "Last edited" (updated_by,
+    updated_at) names the country's last editor: a reviewer's comment or decision is not an
+    edit of the country's assessment."""
     assessment.revision += 1
     edited = [] if reviewing else ["updated_by", "updated_at"]
     if not reviewing:
         assessment.updated_by = user
     for name, value in fields.items():
         setattr(assessment, name, value)
-    assessment.save(update_fields=["revision", *edited, *fields])
+    _count_progress(assessment)
+    assessment.save(update_fields=["revision", *edited, *PROGRESS_FIELDS, *fields])
     # The stored PDF of the revision before is of no use, and may hold text now erased.
     transaction.on_commit(functools.partial(reports.forget_stored_reports, assessment.pk))
     # The new one is rendered ahead of time, once the assessment has been quiet a moment; so

@@ -1,5 +1,5 @@
-"""Filters for what every page shows the same way: people by name, and times in the reader's
-time zone (activated by r2p_assess.middleware) in their language's own format."""
+"""Filters for what every page shows the same way: people by name, times in the reader's
+time zone (activated by r2p_assess.middleware) in their language's own format, page links."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django import template
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.paginator import Page
 from django.utils import formats, timezone
 
 register = template.Library()
@@ -40,3 +41,10 @@ def clock(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return formats.time_format(timezone.localtime(moment), "TIME_FORMAT")
+
+
+@register.filter
+def page_numbers(page: Page) -> list[int | str]:
+    """The numbers of the pages to link to around `page`, with an ellipsis for those left out
+    (Paginator.ELLIPSIS)."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

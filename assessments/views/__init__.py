@@ -11,11 +11,12 @@ from datetime import date
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from assessments.htmx import is_htmx
-from assessments.presenters import dashboard_rows
+from assessments.presenters import dashboard_rows, review_listing
 
 
 @never_cache
@@ -50,13 +51,21 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard: the user's own countries' assessments; for a reviewer, also every
+    country's submitted ones, filtered (by the page's query) and a page at a time."""
     if not request.user.is_authenticated:
         return render(request, "assessments/home.html")
     cycle = date.today().year
+    listing = review_listing(request.user, request.GET)
     return render(
         request,
         "assessments/dashboard.html",
-        {"countries": dashboard_rows(request.user, cycle=cycle), "cycle": cycle},
+        {
+            "heading": _("Assessments") if listing else _("Your assessments"),
+            "countries": dashboard_rows(request.user, cycle=cycle),
+            "cycle": cycle,
+            "listing": listing,
+        },
     )
 
 

@@ -27,13 +27,13 @@ from assessments.forms import (
     note_field_name,
     section_form_class,
 )
+from assessments.history import history_page
 from assessments.htmx import is_htmx
 from assessments.instrument import Instrument, Section, get_instrument
 from assessments.models import Answer, Assessment, ReviewComment
 from assessments.presenters import (
     comment_rows,
     comments_by_question,
-    history_entries,
     label_of,
     open_comments_by_section,
     question_rows,
@@ -343,11 +343,11 @@ def withdraw(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
 def history(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
     instrument = get_instrument(assessment.instrument_version)
-    events = assessment.events.select_related("user")
+    page, entries = history_page(instrument, assessment.events.all(), request.GET.get("page"))
     return render(
         request,
         "assessments/history.html",
-        {"assessment": assessment, "entries": history_entries(instrument, events)},
+        {"assessment": assessment, "entries": entries, "page": page},
     )
 
 

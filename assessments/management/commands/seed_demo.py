@@ -33,7 +33,11 @@ FALLBACK_NOTE = (
     "Reviewed by the inter-ministerial working group; see the annex of supporting documents."
 )
 
-COUNTRIES = [("XA", "Arcadia"), ("XB", "Borealis")]
+# Fictional States in real regional groups, so that the reviewer's filter has something to do.
+COUNTRIES = [
+    ("XA", "Arcadia", Country.Region.WESTERN_EUROPEAN_OTHER),
+    ("XB", "Borealis", Country.Region.EASTERN_EUROPEAN),
+]
 # The secretariat signs in with a second factor too: fixed demo secrets (base32, for any
 # authenticator app) and recovery codes, printed below and listed in the README.
 SECOND_FACTORS = {
@@ -72,9 +76,14 @@ class Command(BaseCommand):
 
     def seed(self, password: str) -> None:
         countries = {
-            code: Country.objects.get_or_create(code=code, defaults={"name": name})[0]
-            for code, name in COUNTRIES
+            code: Country.objects.get_or_create(
+                code=code, defaults={"name": name, "region": region}
+            )[0]
+            for code, name, region in COUNTRIES
         }
+        # Demo data from before regions: given one, as nobody chose otherwise.
+        for code, _name, region in COUNTRIES:
+            Country.objects.filter(code=code, region="").update(region=region)
         reviewers, _ = Group.objects.get_or_create(name=REVIEWERS_GROUP)
         users = {}
         for username, first, last, code, role, staff, superuser in USERS:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_security'),
+        ('assessments', '0007_scale'),
     ]
 
     operations = [
