@@ -245,7 +245,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A report is rendered once its assessment has been quiet this many seconds (rendering.py), in
 # a child process stopped after REPORT_RENDER_TIME_LIMIT seconds.
-REPORT_RENDER_DELAY = env_int("REPORT_RENDER_DELAY_SECONDS", 5)
+REPORT_RENDER_DELAY = env_int("REPORT_RENDER_DELAY_SECONDS", 3)
 REPORT_RENDER_TIME_LIMIT = env_int("REPORT_RENDER_TIME_LIMIT_SECONDS", 120)
 REPORT_RENDER_IN_CHILD = True
 

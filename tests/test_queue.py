@@ -28,6 +28,11 @@ FAKE_PDF = b"%PDF-1.7 fake report"
 
 
 @pytest.fixture(autouse=True)
+def quiet_period(settings) -> None:
+    settings.REPORT_RENDER_DELAY = 5  # seconds
+
+
+@pytest.fixture(autouse=True)
 def database_queue(settings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

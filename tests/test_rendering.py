@@ -30,6 +30,11 @@ QUESTIONS = [q for q in SECTION.questions if q.kind == "risk"]
 State = ReportRender.State
 
 
+@pytest.fixture(autouse=True)
+def quiet_period(settings) -> None:
+    settings.REPORT_RENDER_DELAY = 5  # seconds
+
+
 @pytest.fixture
 def render():
     with mock.patch.object(reports, "render_assessment_pdf", return_value=FAKE_PDF) as fake:

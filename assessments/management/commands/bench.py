@@ -60,17 +60,20 @@ TARGETS = {
     "section_get_ms": "≤ 3 × floor",
     "report_pdf_ms": "≤ 1000 ms",
     "report_pdf_cached_ms": "≤ 25 ms",
+    "report_fresh_after_save_ms": "≤ its render + 5000 ms",
     "report_pdf_peak_rss_mb": "≤ 300 MB",
     "scale_dashboard_ms": "≤ 150 ms",
     "scale_queue_ms": "≤ 150 ms",
     "scale_rss_growth_mb": "≤ 20 MB",
 }
 HISTORY_EVENTS = 2000
+WORKER_INTERVAL = 1.0  # seconds: db_worker's default
 # Not targets: what this machine and the stack cost before the app's own work, to read the
 # targets against.
 REFERENCES = {
     "signed_in_floor_ms": "reference: Django's own trivial page, for a signed-in user",
     "report_text_only_ms": "reference: the report's words as one plain paragraph",
+    "report_fresh_render_ms": "reference: that report's render, in the worker",
 }
 
 
@@ -145,6 +148,9 @@ class Command(BaseCommand):
                 override_settings(
                     MEDIA_ROOT=media,
                     PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                    # The test database lives in this process's memory, out of a forked
+                    # child's reach: the worker renders in its own process here.
+                    REPORT_RENDER_IN_CHILD=False,
                 ),
             ):
                 return measure()
@@ -207,10 +213,33 @@ class Command(BaseCommand):
             warmup=1,
         )
         report_url = "/assessments/XA/2025/report.pdf"
-        get(report_url)()  # rendered and stored once; what follows reads the stored copy
+        get(report_url, status=202)()  # not rendered yet: "being prepared", and queued
+        work()  # the worker renders it and keeps it; what follows reads the stored copy
         figures["report_pdf_cached_ms"] = median_ms(get(report_url), runs=runs)
+        fresh = [self._fresh_after_save(post, draft) for _ in range(2)]
+        figures["report_fresh_after_save_ms"] = round(statistics.median(f[0] for f in fresh), 1)
+        figures["report_fresh_render_ms"] = round(statistics.median(f[1] for f in fresh), 1)
+        get("/assessments/XA/2026/report.pdf")()  # served, once ready
         figures["report_pdf_peak_rss_mb"] = self._peak_rss_mb(submitted, responses)
         return figures
+
+    def _fresh_after_save(
+        self, save: Callable[[], None], assessment: Assessment
+    ) -> tuple[float, float]:
+        """A save, then the worker, polling every second as `db_worker` does, until the
+        report of the new revision is stored, ready to be served: the quiet period, the wait
+        for the worker, the render and keeping it. Also that render's own time. (In this
+        process: a thread would share the test database's in-memory SQLite under table locks
+        that no worker meets in production.)"""
+        start = time.perf_counter()
+        save()
+        assessment.refresh_from_db()
+        while reports.stored_report(assessment, "en") is None:
+            time.sleep(WORKER_INTERVAL)
+            work()
+        elapsed = (time.perf_counter() - start) * 1000
+        render = assessment.renders.get(language="en")
+        return elapsed, (render.updated_at - render.claimed_at).total_seconds() * 1000
 
     def _scale(self, *, runs: int) -> dict[str, float]:
         """The reviewer's dashboard (first page, no filter) and the review queue with every UN
@@ -331,6 +360,8 @@ class Command(BaseCommand):
                 section_get_ms=figures["section_get_ms"] <= 3 * figures["floor_ms"],
                 report_pdf_ms=figures["report_pdf_ms"] <= 1000,
                 report_pdf_cached_ms=figures["report_pdf_cached_ms"] <= 25,
+                report_fresh_after_save_ms=figures["report_fresh_after_save_ms"]
+                <= figures["report_fresh_render_ms"] + 5000,
                 report_pdf_peak_rss_mb=figures["report_pdf_peak_rss_mb"] <= 300,
             )
         self.stdout.write(f"{'measure':<26} {'value':>10}  target")
@@ -348,6 +379,11 @@ class Command(BaseCommand):
                 "× its words alone"
             )
         self.stdout.write(json.dumps(figures))
+
+
+def work() -> None:
+    """What the queue's worker does with the tasks due now."""
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, stdout=StringIO())
 
 
 def _rss_mb() -> float:
