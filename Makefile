@@ -8,12 +8,13 @@ STAMP := $(VENV)/.installed-stamp
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: help install run test lint test-production e2e bench
+.PHONY: help install run test lint test-production test-storage e2e bench
 
 help:
 	@echo "make run    install, migrate, load demo data, serve on http://$(HOST):$(PORT)/ with a worker"
 	@echo "make test   install, lint and run every test"
 	@echo "make test-production  the suite again with production settings"
+	@echo "make test-storage     the storage tests against a local S3 server"
 	@echo "make e2e    browser tests (Chromium from Debian: apt-get install -y chromium)"
 	@echo "make bench  benchmark: page timings, PDF time and memory, every UN member State at once"
 
@@ -55,6 +56,14 @@ PRODUCTION_ENV := DJANGO_ENV=production DJANGO_ALLOWED_HOSTS=testserver \
 test-production: install
 	$(PRODUCTION_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PRODUCTION_ENV) HYPOTHESIS_PROFILE=dev $(VENV)/bin/pytest
+
+# The tests of stored files once more against object storage: a local S3 server (moto) on
+# loopback, a bucket for each test.
+STORAGE_TESTS := tests/test_report_download.py tests/test_rendering.py tests/test_queue.py \
+	tests/test_healthz.py
+
+test-storage: install
+	R2P_TEST_STORAGE=s3 $(VENV)/bin/pytest $(STORAGE_TESTS)
 
 # Browser tests, left out of `make test`: naming tests/e2e collects it despite the
 # `--ignore=tests/e2e` in pyproject's addopts (pytest never ignores a path it is given).

@@ -236,6 +236,23 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Files (stored reports, later evidence) in S3-compatible object storage when a bucket is
+# named: private objects, handed out by the app after its access check, never by their URL.
+# Several app servers then share them; otherwise they are on this machine's disk.
+if _bucket := env_str("DJANGO_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": env_str("DJANGO_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("DJANGO_S3_REGION") or None,
+            "access_key": env_str("DJANGO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("DJANGO_S3_PREFIX"),
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 # Outside production whitenoise serves straight from the source folders: no collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck
 from assessments.access import REVIEWERS_GROUP
 from assessments.models import Assessment, Country, Membership
 from tests.factories import AssessmentFactory, CountryFactory, MembershipFactory, UserFactory
+from tests.s3 import ON_S3, local_s3_server, new_bucket_storage
 from tests.second_factor import verify_session
 
 
@@ -91,10 +92,19 @@ def empty_queue() -> Iterator[None]:
     default_task_backend.clear()
 
 
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    yield from local_s3_server()
+
+
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path) -> None:
-    """Rendered reports go to a folder of the test's own, never the project's media/."""
+def private_media(request, settings, tmp_path) -> None:
+    """Rendered reports go to a folder of the test's own, never the project's media/; or, in
+    the run against object storage (tests/s3.py), to a bucket of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    if ON_S3:
+        storage = new_bucket_storage(request.getfixturevalue("s3_server"))
+        settings.STORAGES = {**settings.STORAGES, "default": storage}
 
 
 @dataclass

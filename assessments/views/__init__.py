@@ -6,30 +6,59 @@ the results, the links marked not relevant and the PDFs. Here: what is neither.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_tasks_db.models import DBTaskResult
 
 from assessments.htmx import is_htmx
 from assessments.presenters import dashboard_rows, review_listing
 
+logger = logging.getLogger(__name__)
+
 
 @never_cache
 @require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 only when the database answers."""
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: 200 when this app server reaches the database and
+    the file storage and can read the task queue; 503, naming what failed, otherwise. The
+    queue's backlog (tasks due and not yet taken; the oldest one's wait) is reported, not
+    judged: a stopped worker must not take every app server out of the load balancer."""
+    checks = {"database": "ok", "storage": "ok", "queue": "ok"}
+    backlog: dict[str, int] = {}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
+        checks["database"] = "unavailable"
+    try:
+        due = DBTaskResult.objects.ready()
+        oldest = due.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+        backlog["backlog"] = due.count()
+        backlog["oldest_seconds"] = (
+            round((timezone.now() - oldest).total_seconds()) if oldest else 0
+        )
+    except DatabaseError:
+        checks["queue"] = "unavailable"
+    try:
+        default_storage.exists("healthz")
+    except Exception:  # whatever the storage's client raises: unreachable, refused, misconfigured
+        logger.exception("Health check: the file storage failed")
+        checks["storage"] = "unavailable"
+    healthy = set(checks.values()) == {"ok"}
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", **checks, **backlog},
+        status=200 if healthy else 503,
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
