@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 State = ReportRender.State
 # Waits before the 2nd and 3rd attempt; after the 3rd, a person may try again.
 RETRY_DELAYS = [timedelta(minutes=1), timedelta(minutes=5)]
+# The render's CPU priority below the app servers' (nice(1): 0 is theirs, 19 the lowest).
+RENDER_NICENESS = 10
 # A claim older than the time limit and this is a worker that died mid-render.
 CLAIM_GRACE = timedelta(minutes=1)
 # A queued render not started this long after it was due lost its task (a queue pruned by
@@ -219,6 +222,8 @@ def _render_in_child(assessment_pk: int, language: str) -> tuple[int, str, bytes
 
 
 def _child(sender: object, assessment_pk: int, language: str) -> None:
+    # Background work: on a machine shared with app servers, pages come first.
+    os.nice(RENDER_NICENESS)
     try:
         sender.send(("ok", *render_now(assessment_pk, language)))
     except Exception as error:

@@ -261,3 +261,14 @@ def test_a_render_process_that_dies_is_a_failed_attempt(child, world, render) ->
         [error] = run_tasks()
     assert "the render process ended with code 3" in str(error)
     assert row(world).error.endswith("the render process ended with code 3")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_render_runs_below_the_app_servers_priority(child, world, render, settings) -> None:
+    render.side_effect = lambda *args, **kwargs: b"%PDF nice " + str(os.nice(0)).encode()
+    save(world)
+    with later(6):
+        assert run_tasks() == []
+    [name] = stored_files(settings, world)
+    with default_storage.open(f"reports/{world.assessment.pk}/{name}") as stored:
+        assert stored.read() == f"%PDF nice {os.nice(0) + 10}".encode()
