@@ -88,7 +88,7 @@ def visible_assessments(user: User) -> QuerySet[Assessment]:
     assessments = Assessment.objects.select_related("country", "updated_by").annotate(
         user_role=Subquery(role)
     )
-    own = Q(country__in=Country.objects.filter(memberships__user=user))
+    own = Q(user_role__isnull=False)  # a member of its country, in whatever role
     if is_reviewer(user):
         return assessments.filter(own | ~Q(status=Assessment.Status.DRAFT))
     return assessments.filter(own)

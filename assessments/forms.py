@@ -90,6 +90,27 @@ class SectionForm(forms.Form):
         return {key: str(self.data.get(name, ""))[:64] for key, name in names.items()}
 
 
+class SharedField:
+    """A field of a section's form, built once per instrument version and never changed by a
+    form: each form shares it rather than deep-copying it, as Django does for every form (most
+    of the section page's own time went into copying these fields and their choices)."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> SharedField:
+        return self
+
+
+class SharedChoiceField(SharedField, forms.ChoiceField):
+    pass
+
+
+class SharedCharField(SharedField, forms.CharField):
+    pass
+
+
+class SharedBooleanField(SharedField, forms.BooleanField):
+    pass
+
+
 @cache
 def section_form_class(version: str, section_key: str) -> type[SectionForm]:
     instrument = get_instrument(version)
@@ -97,7 +118,7 @@ def section_form_class(version: str, section_key: str) -> type[SectionForm]:
     fields: dict[str, object] = {"section": section}
     for question in section.questions:
         if question.kind != "text":
-            fields[question.key] = forms.ChoiceField(
+            fields[question.key] = SharedChoiceField(
                 label=question.text,
                 choices=[(choice.value, choice.label) for choice in question.choices],
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
@@ -106,7 +127,7 @@ def section_form_class(version: str, section_key: str) -> type[SectionForm]:
                     "invalid_choice": _("Choose one of the answers offered for this question.")
                 },
             )
-        fields[note_field_name(question.key)] = forms.CharField(
+        fields[note_field_name(question.key)] = SharedCharField(
             label=_("Your answer")
             if question.kind == TEXT
             else _("Note (evidence, sources; the reason, if not a priority)")
@@ -120,7 +141,7 @@ def section_form_class(version: str, section_key: str) -> type[SectionForm]:
         )
         # The summary is the report's first word: it is never kept out of it.
         if question.key != instrument.summary_key:
-            fields[keep_out_field_name(question.key)] = forms.BooleanField(
+            fields[keep_out_field_name(question.key)] = SharedBooleanField(
                 label=_("Keep this note out of the report"), required=False
             )
     return type(f"SectionForm_{section_key}", (SectionForm,), fields)

@@ -4,13 +4,15 @@ free of logic. An assessment's history is history.py's."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
-from django.forms import BoundField, Form
+from django.forms import Form
 from django.http import QueryDict
+from django.utils import timezone
 
 from assessments import access, services
 from assessments.forms import (
@@ -115,11 +117,21 @@ def section_citations(instrument: Instrument, section: Section) -> list[tuple[in
 
 @dataclass
 class QuestionRow:
+    """A question as its page shows it. What the form holds is read out here once, as plain
+    values: this page is the one users wait on most, and reaching into bound fields from the
+    template, question by question, was a good part of its time."""
+
     number: str
     question: Question
-    field: BoundField | None
-    note: BoundField
-    keep_out: BoundField | None  # None where the note can't be kept out (the summary)
+    has_choices: bool
+    value: str  # the answer on screen: as saved, or as typed in a posted form
+    note: str
+    note_label: str
+    # None where the note can't be kept out (the summary)
+    keep_out: bool | None
+    keep_out_label: str
+    choice_errors: list[str]
+    note_errors: list[str]
     saved: Answer | None
     visible: bool
     loaded: str  # the answer's digest as this page has it (services.save_answers)
@@ -137,7 +149,13 @@ class QuestionRow:
         return label_of(self.question, self.theirs.value) if self.theirs else ""
 
 
-def question_rows(
+@dataclass
+class SectionQuestions:
+    revision: object  # the section's, as the page holds it (services.save_answers)
+    rows: list[QuestionRow]
+
+
+def section_questions(
     instrument: Instrument,
     section: Section,
     form: Form,
@@ -146,35 +164,54 @@ def question_rows(
     conflict: SectionConflict | None,
     responses: Responses,
     comments: Mapping[str, list[ReviewComment]],
-) -> list[QuestionRow]:
+) -> SectionQuestions:
     # Skip logic follows what is on screen: the typed values where the form was posted.
     values = {key: response.value for key, response in responses.items()}
     if form.is_bound:
         values.update({q.key: form.data.get(q.key, "") for q in section.questions})
+    errors = form.errors if form.is_bound else {}
     position = instrument.sections.index(section) + 1
     rows = []
     for index, question in enumerate(section.questions, start=1):
-        theirs = conflict.theirs.get(question.key) if conflict else None
+        has_choices = question.kind != "text"
+        note, keep_out = form[note_field_name(question.key)], None
+        if keep_out_field_name(question.key) in form.fields:
+            keep_out = form[keep_out_field_name(question.key)]
         loaded = loaded_field_name(question.key)
         rows.append(
             QuestionRow(
                 number=f"{position}.{index}",
                 question=question,
-                field=form[question.key] if question.kind != "text" else None,
-                note=form[note_field_name(question.key)],
-                keep_out=form[keep_out_field_name(question.key)]
-                if keep_out_field_name(question.key) in form.fields
-                else None,
+                has_choices=has_choices,
+                value=form[question.key].value() or "" if has_choices else "",
+                note=note.value() or "",
+                note_label=note.label,
+                keep_out=bool(keep_out.value()) if keep_out else None,
+                keep_out_label=keep_out.label if keep_out else "",
+                choice_errors=errors.get(question.key, []),
+                note_errors=errors.get(note.name, []),
                 saved=answers.get(question.key),
                 visible=instrument.is_visible(question, values),
                 loaded=str(form.data.get(loaded, "")) if form.is_bound else form.initial[loaded],
-                theirs=theirs,
+                theirs=conflict.theirs.get(question.key) if conflict else None,
                 elsewhere=conflict.elsewhere.get(question.key) if conflict else None,
                 show_if_values=" ".join(question.show_if.values) if question.show_if else "",
                 comments=comments.get(question.key, []),
             )
         )
-    return rows
+    return SectionQuestions(form["section_revision"].value(), rows)
+
+
+def kept_as(assessment: Assessment, *depends_on: object) -> str:
+    """The key under which a part of an assessment's page is kept (a `{% cache %}` fragment,
+    which adds the language): the assessment at its revision, which every write moves on
+    (comments and replies included), the reader's time zone, and whatever else the part
+    depends on (`depends_on`: the reader's rights, the previous cycle). A person's new name
+    shows in kept parts once they are renewed: after the next write, or within the hour the
+    templates keep them."""
+    state = hashlib.blake2s(repr(depends_on).encode(), digest_size=8).hexdigest()
+    zone = timezone.get_current_timezone_name()
+    return f"{assessment.pk}.{assessment.revision}.{zone}.{state}"
 
 
 def numbered_questions(instrument: Instrument) -> list[tuple[str, Question]]:

@@ -352,11 +352,10 @@ def risk_chart(
 
 
 def previous_assessment(user: AbstractBaseUser, assessment: Assessment) -> Assessment | None:
-    """The country's latest earlier cycle that `user` may see, with its answers loaded."""
+    """The country's latest earlier cycle that `user` may see."""
     return (
         access.visible_assessments(user)
         .filter(country_id=assessment.country_id, cycle__lt=assessment.cycle)
-        .prefetch_related("answers")
         .order_by("-cycle")
         .first()
     )

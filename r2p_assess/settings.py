@@ -259,6 +259,15 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Work off the request path (assessments/tasks.py): a queue in the database, which
 # `manage.py db_worker` works through. Tasks are rows written in the same transaction as the
 # change that asked for them.
+# Each process's own memory: the parts of pages kept per revision (presenters.kept_as) hold a
+# country's answers, which must not sit in a cache shared beyond the app's processes.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A report is rendered once its assessment has been quiet this many seconds (rendering.py), in
 # a child process stopped after REPORT_RENDER_TIME_LIMIT seconds.

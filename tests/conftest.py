@@ -9,6 +9,7 @@ import hypothesis
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 from django_tasks import default_task_backend
 from hypothesis import HealthCheck
@@ -84,6 +85,14 @@ def weasyprint_quiet() -> Iterator[None]:
     finally:
         logger.removeHandler(collect)
     assert not collect.records, [record.getMessage() for record in collect.records]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Parts of pages are kept by assessment and revision (presenters.kept_as): each test's
+    database starts again from the same ids, so each test starts with nothing kept."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,11 @@ BOREALIS_SECRET = "BOREALIS-SECRET-NOTE"
 SECTION = get_instrument(CURRENT_VERSION).sections[0]
 QUESTION = next(q for q in SECTION.questions if q.kind == "risk")
 # A link R2P Assess suggests (the risk lists the measure among those that reduce it).
-LINK = {"risk": "risk.singling_out", "measure": "measure.early_warning"}
+LINK = {
+    "risk": "risk.singling_out",
+    "measure": "measure.early_warning",
+    "link": "risk.singling_out measure.early_warning",  # as the restore button names it
+}
 
 LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"

@@ -27,7 +27,11 @@ SUMMARY = INSTRUMENT.summary_question
 MEASURES = INSTRUMENT.section(INSTRUMENT.question("measure.nhri").section_key)
 SECTIONS = [SECTION, MEASURES, INSTRUMENT.section(SUMMARY.section_key)]
 ALL_KEYS = [q.key for section in SECTIONS for q in section.questions]
-LINK = {"risk": "risk.singling_out", "measure": "measure.early_warning"}
+LINK = {
+    "risk": "risk.singling_out",
+    "measure": "measure.early_warning",
+    "link": "risk.singling_out measure.early_warning",  # as the restore button names it
+}
 FIELD_NAMES = [
     *ALL_KEYS,
     *(f"{key}__note" for key in ALL_KEYS),

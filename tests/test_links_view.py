@@ -25,7 +25,8 @@ UNLINKED = next(
 DISMISS = "/assessments/XA/2026/links/dismiss/"
 RESTORE = "/assessments/XA/2026/links/restore/"
 RESULTS = "/assessments/XA/2026/results/"
-LINK = {"risk": RISK.key, "measure": MEASURE.key}
+# The dismiss form names the link by its fields; a restore button by its value.
+LINK = {"risk": RISK.key, "measure": MEASURE.key, "link": f"{RISK.key} {MEASURE.key}"}
 REASON = "The national police already run an early-warning unit for this."
 NO_REASON = "Say why this link is not relevant here."
 
@@ -121,6 +122,8 @@ def test_an_editor_marks_the_link_not_relevant(client, rated) -> None:
     assert "Links marked not relevant for this assessment" in html
     assert REASON in html
     assert f'action="{RESTORE}"' in html
+    button = rf'form="restore-link"\s+name="link"\s+value="{RISK.key} {MEASURE.key}"'
+    assert re.search(button, html)
     assert f"{DISMISS}?risk={RISK.key}&measure={MEASURE.key}" not in html
     # The history says so.
     history = client.get("/assessments/XA/2026/history/").content.decode()
@@ -152,7 +155,8 @@ def test_a_link_that_is_not_suggested_is_not_found(client, rated, link) -> None:
     client.force_login(rated.editor)
     assert client.get(DISMISS, link).status_code == 404
     assert client.post(DISMISS, {**link, "reason": REASON}).status_code == 404
-    assert client.post(RESTORE, link).status_code == 404
+    restore = {"link": f"{link.get('risk', '')} {link.get('measure', '')}".strip()}
+    assert client.post(RESTORE, restore).status_code == 404
     assert state(rated.assessment) == before
 
 

@@ -4,6 +4,8 @@ changed since last cycle — never an index."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assessments import services
@@ -202,13 +204,17 @@ def test_a_link_marked_not_relevant_leaves_the_analysis_and_can_be_restored(clie
     consider = part(html_of(client, answered.editor), "consider-heading")
     listed = consider.split("Links marked not relevant for this assessment")[1]
     assert "Handled by the regional budget law instead." in listed
-    assert 'action="/assessments/XA/2026/links/restore/"' in listed
+    assert re.search(
+        rf'form="restore-link"\s+name="link"\s+value="{RISK.key} {MEASURE.key}"', listed
+    )
+    assert 'id="restore-link"' in html_of(client, answered.editor)
     before = consider.split("Links marked not relevant for this assessment")[0]
     assert f"measure={MEASURE.key}" not in before.split(RISK.short)[1]
     # A viewer reads the reason but gets no button.
     viewer = part(html_of(client, answered.viewer), "consider-heading")
     assert "Handled by the regional budget law instead." in viewer
-    assert "/links/restore/" not in viewer
+    assert 'form="restore-link"' not in viewer
+    assert "/links/restore/" not in html_of(client, answered.viewer)
 
 
 def test_information_gaps_list_dont_know_and_unanswered(client, answered) -> None:
@@ -274,3 +280,13 @@ def test_a_v1_assessment_opens_in_the_new_layout(client, world) -> None:
 def test_a_later_cycle_is_not_a_previous_one(client, answered) -> None:
     AssessmentFactory(country=answered.arcadia, cycle=2027)
     assert "What changed since" not in html_of(client, answered.editor)
+
+
+def test_the_figures_kept_for_a_revision_follow_the_next_save(client, answered) -> None:
+    """The page's figures are kept per revision (and previous cycle): a save shows at once."""
+    before = part(html_of(client, answered.editor), "profile-heading")
+    assert "Regional income gaps widened by a third since 2019." in before
+    answer(answered.assessment, {RISK.key: "low"}, notes={RISK.key: "Gaps closing since 2024."})
+    after = part(html_of(client, answered.editor), "profile-heading")
+    assert "Gaps closing since 2024." in after
+    assert "Regional income gaps widened" not in after

@@ -13,6 +13,7 @@ from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.models import Answer, Assessment, AssessmentEvent
 from assessments.scoring import Response
 from tests.factories import MembershipFactory, UserFactory, write_summary
+from tests.test_session_and_locks import shown_in
 
 INSTRUMENT = get_instrument(CURRENT_VERSION)
 SECTION = INSTRUMENT.sections[0]
@@ -668,3 +669,47 @@ def test_notes_count_their_characters_and_answers_can_be_cleared(client, world) 
     )
     answer = Answer.objects.get(question_key=Q1.key)
     assert (answer.value, answer.note) == ("", "Twelve chars")
+
+
+def test_a_page_kept_for_its_revision_follows_every_change_and_each_readers_rights(
+    client, world
+) -> None:
+    """A fresh page's questions are kept for the assessment's revision (presenters.kept_as):
+    after a save, a comment or a reply, the page shows it; a reader who may not edit never
+    gets the editor's kept form; each page load still has a writer id of its own."""
+    client.force_login(world.editor)
+    first = client.get(url(world.assessment)).content.decode()
+    assert 'value="high"' in fieldset(first, Q1.key) and "checked" not in fieldset(first, Q1.key)
+    services.save_answers(
+        assessment=world.assessment,
+        section_key=SECTION.key,
+        responses={Q1.key: Response("high", "Seen in the census tables")},
+        user=_second_editor(world),
+        expected_revision=0,
+    )
+    saved = client.get(url(world.assessment)).content.decode()
+    assert re.search(r'value="high"[^>]*checked', fieldset(saved, Q1.key))
+    assert "Seen in the census tables" in fieldset(saved, Q1.key)
+    comment = services.add_comment(
+        assessment=world.assessment,
+        user=world.reviewer,
+        question_key=Q1.key,
+        text="Which census?",
+    )
+    commented = client.get(url(world.assessment)).content.decode()
+    assert "Which census?" in fieldset(commented, Q1.key)
+    services.reply_to_comment(comment=comment, user=world.editor, reply="2020", resolved=True)
+    replied = client.get(url(world.assessment)).content.decode()
+    assert "2020" in fieldset(replied, Q1.key) and "Resolved" in fieldset(replied, Q1.key)
+    writers = re.findall(r'name="writer" value="([0-9a-f]{32})"', commented + replied)
+    assert len(set(writers)) == 2
+    # Each reader's own time zone, as their browser gives it.
+    when = Answer.objects.get(question_key=Q1.key).updated_at
+    client.cookies["r2p_tz"] = "America/Lima"
+    lima = client.get(url(world.assessment)).content.decode()
+    assert shown_in("America/Lima", when) in fieldset(lima, Q1.key)
+    assert shown_in("UTC", when) in fieldset(replied, Q1.key)
+    client.force_login(world.viewer)
+    read_only = client.get(url(world.assessment)).content.decode()
+    assert f'name="{Q1.key}"' not in read_only
+    assert "Seen in the census tables" in fieldset(read_only, Q1.key)

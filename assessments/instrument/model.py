@@ -223,6 +223,17 @@ class Instrument:
             question = self.question(question.show_if.question)
         return True
 
+    def keys_shaping(self, section: Section) -> set[str]:
+        """The questions whose answers decide what `section` shows: its own, and those its
+        questions' show_if chains point to (in this or an earlier section)."""
+        keys = set()
+        for question in section.questions:
+            keys.add(question.key)
+            while question.show_if is not None:
+                question = self.question(question.show_if.question)
+                keys.add(question.key)
+        return keys
+
     def visible_questions(self, answers: Mapping[str, str]) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if self.is_visible(q, answers))
 

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -32,16 +33,25 @@ from assessments.htmx import is_htmx
 from assessments.instrument import Instrument, Section, get_instrument
 from assessments.models import Answer, Assessment, ReviewComment
 from assessments.presenters import (
+    SectionQuestions,
     comment_rows,
     comments_by_question,
+    kept_as,
     label_of,
     open_comments_by_section,
-    question_rows,
     section_citations,
     section_neighbours,
+    section_questions,
 )
 from assessments.results import question_numbers
-from assessments.scoring import EMPTY, Response, overall_progress, section_progress, unanswered
+from assessments.scoring import (
+    EMPTY,
+    Progress,
+    Response,
+    overall_progress,
+    section_progress,
+    unanswered,
+)
 
 
 @login_required
@@ -124,13 +134,10 @@ def _section_or_404(instrument: Instrument, section_key: str) -> Section:
 
 
 def initial_data(section: Section, answers: Mapping[str, Answer]) -> dict[str, object]:
-    """A fresh page: the saved answers, the section's revision, each question's digest as
-    loaded, and a writer id of its own."""
+    """A fresh page: the saved answers, the section's revision and each question's digest as
+    loaded."""
     in_section = {q.key: answers[q.key] for q in section.questions if q.key in answers}
-    initial: dict[str, object] = {
-        "section_revision": services.section_revision(in_section),
-        "writer": uuid.uuid4().hex,
-    }
+    initial: dict[str, object] = {"section_revision": services.section_revision(in_section)}
     for question in section.questions:
         saved = in_section[question.key].response() if question.key in in_section else EMPTY
         initial[question.key] = saved.value
@@ -185,6 +192,12 @@ def _saved_status(
     )
 
 
+def _kept_progress(assessment: Assessment) -> Progress:
+    """The whole assessment's progress as the writes keep it, without loading its answers."""
+    services.count_progress(assessments=[assessment])
+    return assessment.progress
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> HttpResponse:
@@ -194,11 +207,14 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
     can_edit = access.can_edit(request.user, assessment)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
-    answers = {a.question_key: a for a in assessment.answers.select_related("updated_by")}
+    # Only the answers this page shows or whose answers decide what it shows.
+    shown = assessment.answers.filter(question_key__in=instrument.keys_shaping(current))
+    shown = shown.select_related("updated_by")
     form_class = section_form_class(assessment.instrument_version, current.key)
-    conflict = None
+    form = conflict = answers = None
 
     if request.method == "POST":
+        answers = {a.question_key: a for a in shown}
         form = form_class(request.POST)
         if form.is_valid():
             try:
@@ -215,9 +231,7 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
                 conflict = error
                 form = form_class(merged_data(request.POST, error, current))
                 form.is_valid()
-                answers = {
-                    a.question_key: a for a in assessment.answers.select_related("updated_by")
-                }
+                answers = {a.question_key: a for a in shown.all()}
             else:
                 if is_htmx(request):
                     return _saved_status(request, assessment, instrument, form, saved)
@@ -237,12 +251,24 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
                 {"state": "conflict" if conflict else "invalid"},
                 status=409 if conflict else 200,
             )
-    else:
-        form = form_class(initial=initial_data(current, answers))
 
-    responses = {key: a.response() for key, a in answers.items()}
-    previous_section, next_section = section_neighbours(instrument, current)
     comments = list(assessment.comments.select_related("author", "replied_by"))
+
+    def questions() -> SectionQuestions:
+        # A fresh page's form holds the saved answers; a posted one what was typed.
+        page_answers = answers if answers is not None else {a.question_key: a for a in shown}
+        page_form = form or form_class(initial=initial_data(current, page_answers))
+        return section_questions(
+            instrument,
+            current,
+            page_form,
+            page_answers,
+            conflict=conflict,
+            responses={key: a.response() for key, a in page_answers.items()},
+            comments=comments_by_question(comments),
+        )
+
+    previous_section, next_section = section_neighbours(instrument, current)
     return render(
         request,
         "assessments/section.html",
@@ -251,15 +277,11 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
             "instrument": instrument,
             "section": current,
             "form": form,
-            "rows": question_rows(
-                instrument,
-                current,
-                form,
-                answers,
-                conflict=conflict,
-                responses=responses,
-                comments=comments_by_question(comments),
-            ),
+            # A fresh page's questions are the same for everyone who may edit (or only read)
+            # at this revision: the template keeps them, and builds them only when not kept.
+            "questions": SimpleLazyObject(questions),
+            "questions_kept_as": None if form else kept_as(assessment, can_edit),
+            "writer": form.data.get("writer", "") if form else uuid.uuid4().hex,
             "conflict": conflict,
             "open_comments": [
                 row
@@ -268,7 +290,7 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
             ],
             "can_edit": can_edit,
             "can_submit": access.can_submit(request.user, assessment),
-            "progress": overall_progress(instrument, responses),
+            "progress": _kept_progress(assessment),
             "citations": section_citations(instrument, current),
             "note_max_length": NOTE_MAX_LENGTH,
             "previous_section": previous_section,

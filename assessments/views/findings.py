@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -17,6 +18,7 @@ from assessments.forms import (
 from assessments.htmx import is_htmx
 from assessments.instrument import CURRENT_VERSION, Instrument, Question, get_instrument
 from assessments.models import Read, ReportRender
+from assessments.presenters import kept_as
 from assessments.results import (
     assessment_results,
     change_rows,
@@ -32,19 +34,30 @@ def results(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
     services.record_read(assessment=assessment, user=request.user, what=Read.What.RESULTS)
     instrument = get_instrument(assessment.instrument_version)
-    responses = assessment.responses()
-    links = section_page_links(assessment)
     previous = previous_assessment(request.user, assessment)
+    can_edit = access.can_edit(request.user, assessment)
+    links = section_page_links(assessment)
+    responses = SimpleLazyObject(assessment.responses)
     return render(
         request,
         "assessments/results.html",
         {
             "assessment": assessment,
             "instrument": instrument,
-            "results": assessment_results(assessment, instrument, responses, links=links),
+            # The figures are the same for everyone with the same rights at this revision
+            # (and the previous cycle's): the template keeps them, and works them out only
+            # when they are not kept.
+            "results": SimpleLazyObject(
+                lambda: assessment_results(assessment, instrument, responses, links=links)
+            ),
+            "changes": SimpleLazyObject(
+                lambda: change_rows(instrument, previous, responses, links=links)
+            ),
+            "results_kept_as": kept_as(
+                assessment, can_edit, previous and (previous.pk, previous.revision)
+            ),
             "previous": previous,
-            "changes": change_rows(instrument, previous, responses, links=links),
-            "can_edit": access.can_edit(request.user, assessment),
+            "can_edit": can_edit,
         },
     )
 
@@ -93,9 +106,9 @@ def _suggested_link(
 def restore_link(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     assessment = access.get_editable_assessment_for(request.user, code=code, cycle=cycle)
     instrument = get_instrument(assessment.instrument_version)
-    risk, measure = _suggested_link(
-        instrument, request.POST.get("risk", ""), request.POST.get("measure", "")
-    )
+    # One button per link, each naming its link (risk and measure keys), for the one form.
+    risk_key, __, measure_key = request.POST.get("link", "").partition(" ")
+    risk, measure = _suggested_link(instrument, risk_key, measure_key)
     services.restore_link(
         assessment=assessment, risk_key=risk.key, measure_key=measure.key, user=request.user
     )
