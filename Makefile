@@ -21,7 +21,7 @@ help:
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,prod]'
 	@touch $@
 
 install: $(STAMP)
