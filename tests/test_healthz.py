@@ -55,3 +55,9 @@ def test_it_answers_503_when_the_storage_is_unreachable(client) -> None:
 
 def test_it_needs_no_login(client) -> None:
     assert client.get("/healthz").status_code == 200
+
+
+def test_it_answers_over_plain_http_where_pages_are_redirected_to_https(client, settings) -> None:
+    settings.SECURE_SSL_REDIRECT = True  # production's default
+    assert client.get("/").status_code == 301
+    assert client.get("/healthz").status_code == 200
