@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: help install run test lint test-production test-storage e2e bench
+.PHONY: help install run test lint test-production test-storage e2e cluster bench
 
 help:
 	@echo "make run    install, migrate, load demo data, serve on http://$(HOST):$(PORT)/ with a worker"
@@ -16,6 +16,7 @@ help:
 	@echo "make test-production  the suite again with production settings"
 	@echo "make test-storage     the storage tests against a local S3 server"
 	@echo "make e2e    browser tests (Chromium from Debian: apt-get install -y chromium)"
+	@echo "make cluster  two app servers (gunicorn) on one PostgreSQL, a worker, object storage"
 	@echo "make bench  benchmark: page timings, PDF time and memory, every UN member State at once"
 
 # Re-installs only when pyproject.toml changed since the last install.
@@ -69,6 +70,13 @@ test-storage: install
 # `--ignore=tests/e2e` in pyproject's addopts (pytest never ignores a path it is given).
 e2e: install
 	$(VENV)/bin/pytest tests/e2e
+
+# Past one machine, over HTTP: two app servers (gunicorn, production settings) on a throwaway
+# PostgreSQL database, one worker and a local S3 server, each a process of its own. What one
+# server saves, the worker renders and the other serves; a session is good on both; /healthz
+# names what failed. Left out of `make test` as e2e is; needs PostgreSQL at 127.0.0.1:5432.
+cluster: install
+	$(VENV)/bin/pytest tests/cluster
 
 # A benchmark, not a test: page timings against a trivial view, the PDF's time and peak memory,
 # then the reviewer's pages with 193 States x 10 cycles (the scale run), in throwaway databases.

@@ -45,17 +45,22 @@ def local_s3_server() -> Iterator[str]:
         server.wait(10)
 
 
-def new_bucket_storage(endpoint: str) -> dict:
-    """A fresh private bucket on the server, as the STORAGES entry that settings.py makes of
-    DJANGO_S3_BUCKET and its companions."""
+def new_bucket(endpoint: str) -> str:
+    """A fresh bucket on the server: its name."""
     bucket = f"r2p-test-{uuid.uuid4().hex[:12]}"
     boto3.client("s3", endpoint_url=endpoint, region_name=REGION, **CREDENTIALS).create_bucket(
         Bucket=bucket
     )
+    return bucket
+
+
+def new_bucket_storage(endpoint: str) -> dict:
+    """A fresh private bucket on the server, as the STORAGES entry that settings.py makes of
+    DJANGO_S3_BUCKET and its companions."""
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": bucket,
+            "bucket_name": new_bucket(endpoint),
             "endpoint_url": endpoint,
             "region_name": REGION,
             "access_key": CREDENTIALS["aws_access_key_id"],
