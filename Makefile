@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: help install run test lint test-production test-storage e2e cluster bench
+.PHONY: help install run test lint test-production test-storage e2e cluster bench load
 
 help:
 	@echo "make run    install, migrate, load demo data, serve on http://$(HOST):$(PORT)/ with a worker"
@@ -18,6 +18,7 @@ help:
 	@echo "make e2e    browser tests (Chromium from Debian: apt-get install -y chromium)"
 	@echo "make cluster  two app servers (gunicorn) on one PostgreSQL, a worker, object storage"
 	@echo "make bench  benchmark: page timings, PDF time and memory, every UN member State at once"
+	@echo "make load   gunicorn under wrk's 50 connections, a page at a time (apt-get install -y wrk)"
 
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -83,3 +84,10 @@ cluster: install
 # The last line printed is JSON, every figure of both.
 bench: install
 	$(PY) manage.py bench
+
+# A load run, not a test: gunicorn (2 sync workers, production settings) on a throwaway
+# database with the demo data, under wrk (Debian: apt-get install -y wrk) with 50 connections
+# for 20 s a page, then the section page again while the worker renders reports. Prints
+# req/s, p50, p99 and errors a page; the last line printed is JSON, every figure.
+load: install
+	$(PY) manage.py load

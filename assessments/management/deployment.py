@@ -69,6 +69,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def listening(port: int, process: subprocess.Popen) -> bool:
+    """Whether `process` listens on `port` of 127.0.0.1 within WAIT seconds (not if it ends)."""
+    deadline = time.monotonic() + WAIT
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 def production_env(database_url: str, **variables: str) -> dict[str, str]:
     """The environment of every process of a deployment: production settings, as README
     "Production" sets them, on loopback. The SSL redirect stays on: requests come as from the
@@ -146,15 +158,9 @@ class Deployment:
         # No control socket: servers on one machine would share one ($HOME/.gunicorn/).
         options = ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket"]
         process = self._start(f"app-server-{port}", [str(gunicorn), "r2p_assess.wsgi", *options])
-        deadline = time.monotonic() + WAIT
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return f"http://127.0.0.1:{port}"
-            except OSError:
-                if process.popen.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{process.name} did not start\n{process.tail()}") from None
-                time.sleep(0.1)
+        if not listening(port, process.popen):
+            raise RuntimeError(f"{process.name} did not start\n{process.tail()}")
+        return f"http://127.0.0.1:{port}"
 
     def worker(self) -> Process:
         return self._start("worker", [sys.executable, "manage.py", "db_worker"])
@@ -247,12 +253,16 @@ class Visitor:
             fetch("POST", url, headers=headers, body=urlencode(fields).encode())
         )
 
-    def submit(self, url: str, fields: dict[str, str]) -> Reply:
-        """Post the page's form as a browser does: its hidden fields (the CSRF token, a
-        section's revision and writer id) with `fields`."""
+    def form(self, url: str) -> dict[str, str]:
+        """The page's hidden fields (the CSRF token, a section's revision and writer id), as
+        its form sends them."""
         page = _HiddenInputs()
         page.feed(self.get(url).expect(200, f"GET {url}").text)
-        return self.post(url, {**page.fields, **fields})
+        return page.fields
+
+    def submit(self, url: str, fields: dict[str, str]) -> Reply:
+        """Open the page and post its form with `fields`."""
+        return self.post(url, {**self.form(url), **fields})
 
     def sign_in(self, base: str, username: str, password: str, *, code: str = "") -> None:
         """The password, then, if given, the second factor's code (or a recovery code)."""
