@@ -177,7 +177,11 @@ class Deployment:
                 cwd=settings.BASE_DIR,
                 stdout=output,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,  # a process group of its own, stopped as one
+                # A session of its own, as a service manager starts each service: its process
+                # group is stopped as one, and the kernel shares the CPU between sessions
+                # before nice counts within each, so a render's nice 10 yields nothing to the
+                # app servers here, as on a machine running both as services.
+                start_new_session=True,
             )
         process = Process(name, popen, log)
         self.processes.append(process)
