@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: help install run test lint test-production test-storage e2e bench
+.PHONY: help install run test lint test-production test-storage e2e cluster bench load
 
 help:
 	@echo "make run    install, migrate, load demo data, serve on http://$(HOST):$(PORT)/ with a worker"
@@ -16,12 +16,14 @@ help:
 	@echo "make test-production  the suite again with production settings"
 	@echo "make test-storage     the storage tests against a local S3 server"
 	@echo "make e2e    browser tests (Chromium from Debian: apt-get install -y chromium)"
+	@echo "make cluster  two app servers (gunicorn) on one PostgreSQL, a worker, object storage"
 	@echo "make bench  benchmark: page timings, PDF time and memory, every UN member State at once"
+	@echo "make load   gunicorn under wrk's 50 connections, a page at a time (apt-get install -y wrk)"
 
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,prod]'
 	@touch $@
 
 install: $(STAMP)
@@ -70,8 +72,22 @@ test-storage: install
 e2e: install
 	$(VENV)/bin/pytest tests/e2e
 
+# Past one machine, over HTTP: two app servers (gunicorn, production settings) on a throwaway
+# PostgreSQL database, one worker and a local S3 server, each a process of its own. What one
+# server saves, the worker renders and the other serves; a session is good on both; /healthz
+# names what failed. Left out of `make test` as e2e is; needs PostgreSQL at 127.0.0.1:5432.
+cluster: install
+	$(VENV)/bin/pytest tests/cluster
+
 # A benchmark, not a test: page timings against a trivial view, the PDF's time and peak memory,
 # then the reviewer's pages with 193 States x 10 cycles (the scale run), in throwaway databases.
 # The last line printed is JSON, every figure of both.
 bench: install
 	$(PY) manage.py bench
+
+# A load run, not a test: gunicorn (2 sync workers, production settings) on a throwaway
+# database with the demo data, under wrk (Debian: apt-get install -y wrk) with 50 connections
+# for 20 s a page, then the section page again while the worker renders reports. Prints
+# req/s, p50, p99 and errors a page; the last line printed is JSON, every figure.
+load: install
+	$(PY) manage.py load

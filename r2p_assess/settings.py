@@ -329,6 +329,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# A load balancer's health check asks each app server directly, over plain HTTP (TLS ends at
+# the proxy), and takes a redirect for a failure: /healthz answers it where the SSL redirect
+# would send every other page to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
