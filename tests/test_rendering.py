@@ -7,6 +7,7 @@ draws): tests/test_reports.py reads real PDFs."""
 
 from __future__ import annotations
 
+import gc
 import os
 import struct
 import time
@@ -264,11 +265,16 @@ def test_a_render_process_that_dies_is_a_failed_attempt(child, world, render) ->
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_render_runs_below_the_app_servers_priority(child, world, render, settings) -> None:
-    render.side_effect = lambda *args, **kwargs: b"%PDF nice " + str(os.nice(0)).encode()
+def test_the_render_runs_below_the_app_servers_priority_and_uncollected(
+    child, world, render, settings
+) -> None:
+    render.side_effect = lambda *args, **kwargs: f"%PDF nice {os.nice(0)} {gc.isenabled()}".encode()
     save(world)
     with later(6):
         assert run_tasks() == []
     [name] = stored_files(settings, world)
     with default_storage.open(f"reports/{world.assessment.pk}/{name}") as stored:
-        assert stored.read() == f"%PDF nice {os.nice(0) + 10}".encode()
+        assert stored.read() == f"%PDF nice {os.nice(0) + 10} False".encode()
+    assert gc.isenabled()  # in the render's process only
+    # The worker loaded WeasyPrint, the fonts and the stylesheet once, for every child.
+    assert reports.warm_up.cache_info().currsize == 1

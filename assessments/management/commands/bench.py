@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import re
 import resource
 import statistics
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from datetime import date
 from io import StringIO
@@ -50,7 +52,7 @@ from django.utils.html import escape, strip_tags
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments import reports
+from assessments import rendering, reports
 from assessments.access import REVIEWERS_GROUP
 from assessments.instrument import get_instrument
 from assessments.management.scale import UN_MEMBER_STATES, long_history, populate
@@ -227,8 +229,10 @@ class Command(BaseCommand):
 
         responses = submitted.responses()
         figures["report_pdf_ms"], figures["report_text_only_ms"] = paired_medians_ms(
-            lambda: reports.render_assessment_pdf(submitted, responses, language="en"),
-            self._text_only_render(submitted, responses),
+            as_the_worker(
+                lambda: reports.render_assessment_pdf(submitted, responses, language="en")
+            ),
+            as_the_worker(self._text_only_render(submitted, responses)),
             runs=pdf_runs,
             warmup=1,
         )
@@ -350,14 +354,19 @@ class Command(BaseCommand):
             "responses": {key: [r.value, r.note] for key, r in responses.items()},
         }
         manage = Path(settings.BASE_DIR) / "manage.py"
-        subprocess.run(
+        child = subprocess.Popen(
             [sys.executable, str(manage), "bench", "--render-child"],
-            input=json.dumps(payload).encode(),
-            check=True,
+            stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
         )
-        # Linux reports kilobytes: the largest of the waited-for children, here the only one.
-        return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+        child.stdin.write(json.dumps(payload).encode())
+        child.stdin.close()
+        # That child's own figure (Linux: kilobytes), not the largest of every child waited for:
+        # a forked one counts the pages it shares with this process.
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        assert child.returncode == 0, child.returncode
+        return round(usage.ru_maxrss / 1024, 1)
 
     def _render_child(self) -> None:
         data = json.load(sys.stdin)
@@ -369,6 +378,7 @@ class Command(BaseCommand):
             instrument_version=data["version"],
         )
         responses = {key: Response(*value) for key, value in data["responses"].items()}
+        rendering.become_render_process()
         pdf = reports.render_assessment_pdf(assessment, responses, language="en")
         self.stdout.write(f"{len(pdf)} bytes")
 
@@ -395,6 +405,30 @@ class Command(BaseCommand):
                 target += "  ok" if met[name] else "  MISSED"
             self.stdout.write(f"{name:<26} {value:>10}  {target}")
         self.stdout.write(json.dumps(figures))
+
+
+def as_the_worker(render: Callable[[], object]) -> Callable[[], None]:
+    """`render` as the worker makes a report: in a process forked from a warm one, which
+    renders once and exits (rendering.become_render_process). The child reads the test database this
+    process holds in memory, as it was at the fork, and writes nothing."""
+
+    def action() -> None:
+        reports.warm_up()  # as the worker does, once
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                rendering.become_render_process()
+                render()
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0, "the render failed"
+
+    return action
 
 
 def after_ms(change: Callable[[], None], action: Callable[[], None], *, runs: int) -> float:
