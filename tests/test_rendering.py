@@ -12,6 +12,7 @@ import os
 import struct
 import time
 from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -268,13 +269,18 @@ def test_a_render_process_that_dies_is_a_failed_attempt(child, world, render) ->
 def test_the_render_runs_below_the_app_servers_priority_and_uncollected(
     child, world, render, settings
 ) -> None:
-    render.side_effect = lambda *args, **kwargs: f"%PDF nice {os.nice(0)} {gc.isenabled()}".encode()
+    def render_here(*args: object, **kwargs: object) -> bytes:
+        alone = os.getsid(0) == os.getpid()
+        group = Path("/proc/self/autogroup").read_text().split()[-1]
+        return f"%PDF nice {os.nice(0)} {gc.isenabled()} {alone} {group}".encode()
+
+    render.side_effect = render_here
     save(world)
     with later(6):
         assert run_tasks() == []
     [name] = stored_files(settings, world)
     with default_storage.open(f"reports/{world.assessment.pk}/{name}") as stored:
-        assert stored.read() == f"%PDF nice {os.nice(0) + 10} False".encode()
+        assert stored.read() == f"%PDF nice {os.nice(0) + 10} False True 10".encode()
     assert gc.isenabled()  # in the render's process only
     # The worker loaded WeasyPrint, the fonts and the stylesheet once, for every child.
     assert reports.warm_up.cache_info().currsize == 1

@@ -176,7 +176,8 @@ class Command(BaseCommand):
         ratio = figures["section_p99_ratio"]
         self.stdout.write(
             f"section p99: {figures['section_rendering_p99_ms']} ms while the worker rendered "
-            f"{figures['renders_meanwhile']} reports, {figures['section_p99_ms']} ms without: "
+            f"(reports finished: {figures['renders_meanwhile']}), "
+            f"{figures['section_p99_ms']} ms without: "
             f"{ratio} × (target ≤ {P99_RATIO_TARGET} ×: "
             f"{'ok' if ratio <= P99_RATIO_TARGET else 'MISSED'}); errors: {errors} (target 0: "
             f"{'ok' if errors == 0 else 'MISSED'})"
