@@ -159,8 +159,9 @@ class Command(BaseCommand):
                 override_settings(
                     MEDIA_ROOT=media,
                     PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-                    # The test database lives in this process's memory, out of a forked
-                    # child's reach: the worker renders in its own process here.
+                    # The test database lives in this process's memory, which the worker's
+                    # render child, opening a connection of its own, would not see: the worker
+                    # renders in its own process here (the PDF timings fork as_the_worker).
                     REPORT_RENDER_IN_CHILD=False,
                 ),
             ):
