@@ -22,7 +22,7 @@ import hashlib
 import mimetypes
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -164,6 +164,7 @@ class QuestionRow:
     note: str  # "" when the country keeps it out of the report
     citations: tuple[Citation, ...]
     condition: str  # when it is asked only on a condition, which
+    anchored: bool  # a link in the report leads to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +175,9 @@ class Chapter:
     citations: tuple[Citation, ...]
 
 
-def chapters(instrument: Instrument, responses: Responses) -> tuple[Chapter, ...]:
+def chapters(
+    instrument: Instrument, responses: Responses, *, anchored: Collection[str] = ()
+) -> tuple[Chapter, ...]:
     numbers = question_numbers(instrument)
     values = {key: response.value for key, response in responses.items()}
     found = []
@@ -196,6 +199,7 @@ def chapters(instrument: Instrument, responses: Responses) -> tuple[Chapter, ...
                     else response.note,
                     citations=citations(question, IN_DOCUMENT),
                     condition=_condition(instrument, question, numbers),
+                    anchored=question.key in anchored,
                 )
             )
         cited = tuple(Citation(n, f"#para-{n}") for n in section.paragraphs)
@@ -245,15 +249,19 @@ def assessment_document(
         draft = assessment.status != Assessment.Status.ACCEPTED
         previous = previous_cycle(assessment)
         marking = assessment.get_marking_display().upper()
+        results = assessment_results(assessment, instrument, responses, links=IN_DOCUMENT)
         context = {
             **_common(instrument, language, title),
             "assessment": assessment,
             "draft": draft,
             "marking": marking,
-            "results": assessment_results(assessment, instrument, responses, links=IN_DOCUMENT),
+            "results": results,
             "previous": previous,
             "changes": change_rows(instrument, previous, responses, links=IN_DOCUMENT),
-            "chapters": chapters(instrument, responses),
+            # Only what the profile links to is a destination: each anchor costs render time.
+            "chapters": chapters(
+                instrument, responses, anchored={f.question.key for f in results.factors}
+            ),
         }
         return Printable(
             html=render_to_string("reports/assessment.html", context),

@@ -262,6 +262,27 @@ def test_the_profile_chart_is_labelled_with_short_titles(demo) -> None:
     assert chart in between(demo.body, "Risk profile Highest rating", "Prevention measures")
 
 
+def test_each_profile_row_leads_to_its_question_and_only_linked_questions_are_destinations(
+    demo,
+) -> None:
+    reader = PdfReader(io.BytesIO(demo.pdf))
+    destinations = reader.named_destinations
+    links = [
+        annotation.get_object()["/Dest"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if annotation.get_object()["/Subtype"] == "/Link"
+    ]
+    assert set(links) <= set(destinations)  # every link leads somewhere
+    factors = {link for link in links if link.startswith("q-")}
+    assert len(factors) == 9  # the rated risk factors, 1.2 to 1.10: the profile table
+    # A question nothing links to is not a destination: each one costs render time.
+    assert {name for name in destinations if name.startswith("q-")} == factors
+    for name in factors:
+        page = reader.get_destination_page_number(destinations[name])
+        assert numbered(name.removeprefix("q-")) in demo.pages[page]
+
+
 def test_the_profile_table_gives_each_source_with_its_phrase_and_basis(demo) -> None:
     profile = between(demo.body, "Risk profile Highest rating", "Prevention measures")
     assert "Risk factor Level Source" in profile
