@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from assessments import notifications, throttles
+from assessments.evidence_files import check_file
 from assessments.instrument import NOT_PRIORITY, TEXT, Section, get_instrument
-from assessments.models import Assessment, Country
+from assessments.models import Assessment, Country, Judgement, Source
 from assessments.scoring import Response
 
 NOTE_MAX_LENGTH = 5000
@@ -303,3 +304,75 @@ class PasswordResetForm(DjangoPasswordResetForm):
     def send_mail(self, *args: object, context: dict | None = None, **kwargs: object) -> None:
         context = context if context is not None else args[2]
         notifications.notify("password_reset", user=context["user"].pk)
+
+
+class SourceForm(forms.ModelForm):
+    """A source behind an answer: a link, a file, or both. The file is checked by its content
+    (evidence_files.py), and what was found is kept in `checked`."""
+
+    url = forms.URLField(
+        label=_("Link"),
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        help_text=_("The address where the document can be read, if it is public."),
+    )
+
+    class Meta:
+        model = Source
+        fields = ["title", "issuer", "kind", "issued", "url", "file"]
+        widgets = {"issued": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "file": _(
+                "PDF, Word, Excel, OpenDocument, CSV or an image (PNG, JPEG, GIF, WebP); "
+                "at most 20 MB."
+            ),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.checked = None
+        self.fields["kind"].choices = [("", _("Choose…")), *Source.Kind.choices]
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data.get("file")
+        if upload:
+            self.checked = check_file(upload)
+        return upload
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("url") and not cleaned.get("file") and "file" not in self.errors:
+            raise ValidationError(
+                _("Give a link to the document or attach its file."), code="no_link_or_file"
+            )
+        return cleaned
+
+
+class JudgementForm(forms.Form):
+    confidence = forms.ChoiceField(
+        label=_("Confidence in this answer"),
+        choices=[("", _("Not stated")), *Judgement.Confidence.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    contested = forms.BooleanField(label=_("Contested: someone's view differs"), required=False)
+    differing_view = forms.CharField(
+        label=_("Whose view differs, and how"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("contested") and not (cleaned.get("differing_view") or "").strip():
+            self.add_error(
+                "differing_view",
+                ValidationError(
+                    _("Say whose view differs, and how, or untick “Contested”."),
+                    code="no_differing_view",
+                ),
+            )
+        return cleaned

@@ -225,6 +225,87 @@ class Answer(models.Model):
         return Response(self.value, self.note, self.keep_out_of_report)
 
 
+class Judgement(models.Model):
+    """How sure the country is of one answer, and whether someone's view differs: beside the
+    answer, kept apart from it so that judging it never conflicts with editing it."""
+
+    class Confidence(models.TextChoices):
+        HIGH = "high", _("High")
+        MEDIUM = "medium", _("Medium")
+        LOW = "low", _("Low")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="judgements")
+    question_key = models.CharField(_("question"), max_length=100)
+    confidence = models.CharField(
+        _("confidence"), max_length=10, choices=Confidence.choices, blank=True
+    )
+    contested = models.BooleanField(_("contested"), default=False)
+    differing_view = models.TextField(_("whose view differs, and how"), blank=True)
+    # The assessment's revision when it last changed: a page that loaded an older one is told.
+    revision = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question_key"], name="one_judgement_per_question"
+            )
+        ]
+        verbose_name = _("judgement")
+        verbose_name_plural = _("judgements")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.question_key}"
+
+
+class Source(models.Model):
+    """A document behind an answer: a link, or a file kept in private storage under a name no
+    one can guess (evidence.py), handed out only through access.py."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        PARLIAMENT = "parliament", _("Parliament")
+        COURT = "court", _("Court")
+        NHRI = "nhri", _("National human rights institution")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        ACADEMIC = "academic", _("Academic")
+        UN_REGIONAL = "un_regional", _("UN or regional body")
+        MEDIA = "media", _("Media")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="sources")
+    question_key = models.CharField(_("question"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    issuer = models.CharField(_("issuing body"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    issued = models.DateField(_("date"), null=True, blank=True)
+    url = models.URLField(_("link"), max_length=2000, blank=True)
+    file = models.FileField(_("file"), max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(url="", file=""), name="source_has_a_link_or_a_file"
+            )
+        ]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class DismissedLink(models.Model):
     """A link between a risk factor and a measure, suggested by R2P Assess, that the country
     judged not relevant for this assessment, and why. Kept, shown to reviewers, carried to the
@@ -268,6 +349,9 @@ class AssessmentEvent(models.Model):
         LINK_DISMISSED = "link_dismissed", _("Suggested link marked not relevant")
         LINK_RESTORED = "link_restored", _("Suggested link restored")
         MARKING_SET = "marking_set", _("Security marking chosen")
+        SOURCE_ADDED = "source_added", _("Source added")
+        SOURCE_REMOVED = "source_removed", _("Source removed")
+        JUDGED = "judged", _("Confidence or contest recorded")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     user = models.ForeignKey(

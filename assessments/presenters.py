@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
+from django.db.models import Count
 from django.forms import Form
 from django.http import QueryDict
 from django.utils import timezone
@@ -139,6 +140,7 @@ class QuestionRow:
     elsewhere: Answer | None = None  # saved by another page meanwhile, shown instead
     show_if_values: str = ""
     comments: list[ReviewComment] = field(default_factory=list)
+    evidence: EvidenceSummary | None = None
 
     @property
     def answer_label(self) -> str:
@@ -147,6 +149,34 @@ class QuestionRow:
     @property
     def their_label(self) -> str:
         return label_of(self.question, self.theirs.value) if self.theirs else ""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSummary:
+    """What a question's card says of the evidence behind its answer."""
+
+    sources: int
+    confidence: str  # in words; "" when not stated
+    contested: bool
+
+
+def evidence_summaries(assessment: Assessment, keys: Iterable[str]) -> dict[str, EvidenceSummary]:
+    keys = list(keys)
+    counts = dict(
+        assessment.sources.filter(question_key__in=keys)
+        .values_list("question_key")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    judged = {j.question_key: j for j in assessment.judgements.filter(question_key__in=keys)}
+    return {
+        key: EvidenceSummary(
+            sources=counts.get(key, 0),
+            confidence=judged[key].get_confidence_display() if key in judged else "",
+            contested=judged[key].contested if key in judged else False,
+        )
+        for key in keys
+    }
 
 
 @dataclass
@@ -164,6 +194,7 @@ def section_questions(
     conflict: SectionConflict | None,
     responses: Responses,
     comments: Mapping[str, list[ReviewComment]],
+    evidence: Mapping[str, EvidenceSummary],
 ) -> SectionQuestions:
     # Skip logic follows what is on screen: the typed values where the form was posted.
     values = {key: response.value for key, response in responses.items()}
@@ -197,6 +228,7 @@ def section_questions(
                 elsewhere=conflict.elsewhere.get(question.key) if conflict else None,
                 show_if_values=" ".join(question.show_if.values) if question.show_if else "",
                 comments=comments.get(question.key, []),
+                evidence=evidence.get(question.key),
             )
         )
     return SectionQuestions(form["section_revision"].value(), rows)

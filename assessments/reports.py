@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import mimetypes
 import re
 import subprocess
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -39,7 +40,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.instrument import Instrument, Question, Section, get_instrument
-from assessments.models import Assessment
+from assessments.models import Assessment, Judgement, Source
 from assessments.results import (
     IN_DOCUMENT,
     Citation,
@@ -156,6 +157,12 @@ def margin_css(*, head: str, draft: str | None, marking: str | None = None) -> s
 
 
 @dataclass(frozen=True, slots=True)
+class Reference:
+    number: int  # numbered through the whole report
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionRow:
     question: Question
     number: str
@@ -165,6 +172,9 @@ class QuestionRow:
     citations: tuple[Citation, ...]
     condition: str  # when it is asked only on a condition, which
     anchored: bool  # a link in the report leads to it
+    references: tuple[Reference, ...] = ()  # the sources given for the answer, numbered
+    confidence: str = ""  # in words; "" when not stated
+    differing_view: str = ""  # "" unless the answer is contested
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +186,20 @@ class Chapter:
 
 
 def chapters(
-    instrument: Instrument, responses: Responses, *, anchored: Collection[str] = ()
+    instrument: Instrument,
+    responses: Responses,
+    *,
+    anchored: Collection[str] = (),
+    sources: Iterable[Source] = (),
+    judgements: Iterable[Judgement] = (),
 ) -> tuple[Chapter, ...]:
     numbers = question_numbers(instrument)
     values = {key: response.value for key, response in responses.items()}
+    given: dict[str, list[Source]] = {}
+    for source in sources:
+        given.setdefault(source.question_key, []).append(source)
+    judged = {judgement.question_key: judgement for judgement in judgements}
+    reference_numbers = itertools.count(1)
     found = []
     for position, section in enumerate(instrument.sections, start=1):
         rows = []
@@ -200,6 +220,16 @@ def chapters(
                     citations=citations(question, IN_DOCUMENT),
                     condition=_condition(instrument, question, numbers),
                     anchored=question.key in anchored,
+                    references=tuple(
+                        Reference(next(reference_numbers), source)
+                        for source in given.get(question.key, ())
+                    ),
+                    confidence=judged[question.key].get_confidence_display()
+                    if question.key in judged
+                    else "",
+                    differing_view=judged[question.key].differing_view
+                    if question.key in judged and judged[question.key].contested
+                    else "",
                 )
             )
         cited = tuple(Citation(n, f"#para-{n}") for n in section.paragraphs)
@@ -260,7 +290,11 @@ def assessment_document(
             "changes": change_rows(instrument, previous, responses, links=IN_DOCUMENT),
             # Only what the profile links to is a destination: each anchor costs render time.
             "chapters": chapters(
-                instrument, responses, anchored={f.question.key for f in results.factors}
+                instrument,
+                responses,
+                anchored={f.question.key for f in results.factors},
+                sources=assessment.sources.all() if assessment.pk else (),
+                judgements=assessment.judgements.all() if assessment.pk else (),
             ),
         }
         return Printable(

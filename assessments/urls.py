@@ -20,4 +20,15 @@ urlpatterns = [
     path("<str:code>/<int:cycle>/report.pdf", views.report, name="report"),
     path("<str:code>/<int:cycle>/reads/", views.reads, name="reads"),
     path("<str:code>/<int:cycle>/comments/<int:pk>/", views.comment, name="comment"),
+    path(
+        "<str:code>/<int:cycle>/questions/<str:question_key>/evidence/",
+        views.evidence,
+        name="evidence",
+    ),
+    path(
+        "<str:code>/<int:cycle>/sources/<int:pk>/remove/",
+        views.remove_source,
+        name="remove_source",
+    ),
+    path("<str:code>/<int:cycle>/sources/<int:pk>/file/", views.source_file, name="source_file"),
 ]

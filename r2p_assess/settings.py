@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "assessments",
+    # Last, as it asks: a deleted source's file (its row removed, or its assessment) is
+    # deleted once that is committed, never before.
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments import services
+from assessments.evidence_files import check_file
 from assessments.instrument import CURRENT_VERSION, get_instrument
 from assessments.scoring import Response
 from tests.factories import UserFactory, write_summary
@@ -114,6 +116,17 @@ MATRIX = {
     "questionnaire_current": signed_in(200, 405),
     "questionnaire": signed_in(200, 405),
     "assessments:comment": member_view(200, 302, viewer=(200, 403)),
+    # A question's evidence: members read it, editors add sources and judge the answer; a
+    # source's file is downloaded by members, and removed by editors.
+    "assessments:evidence": member_view(200, 302, viewer=(200, 403)),
+    "assessments:source_file": member_view(200, 405),
+    "assessments:remove_source": expect(
+        anonymous=(LOGIN, LOGIN),
+        other=(405, 404),
+        viewer=(405, 403),
+        editor=(405, 302),
+        reviewer=(405, 404),
+    ),
     "login": same(200, 200),
     "logout": same(405, 302),
     "password_change": signed_in(200, 200),
@@ -163,6 +176,10 @@ REQUESTS = {
     "assessments:marking": ({}, {"marking": "confidential"}),
     "assessments:dismiss_link": (LINK, {**LINK, "reason": "No early-warning system here."}),
     "assessments:restore_link": ({}, LINK),
+    "assessments:evidence": (
+        {},
+        {"judge": "1", "judgement-revision": "0", "judgement-confidence": "high"},
+    ),
 }
 
 
@@ -218,14 +235,31 @@ def objects(world):
     comment = services.add_comment(
         assessment=world.assessment, user=world.reviewer, question_key=QUESTION.key, text="Why?"
     )
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+    upload = SimpleUploadedFile("census.pdf", pdf)
+    source = services.add_source(
+        assessment=world.assessment,
+        question_key=QUESTION.key,
+        title="Census",
+        issuer="Statistics Office",
+        kind="government",
+        issued=None,
+        url="",
+        upload=upload,
+        checked=check_file(upload),
+        user=world.editor,
+    )
     event = world.assessment.events.first()
     membership = world.arcadia.memberships.first()
     return {
         "code": "XA",
         "cycle": "2026",
         "section_key": SECTION.key,
+        "question_key": QUESTION.key,
         "pk": {
             "assessments:comment": comment.pk,
+            "assessments:source_file": source.pk,
+            "assessments:remove_source": source.pk,
             "admin:assessments_country_invite": world.arcadia.pk,
         },
         "object_id": {
@@ -257,6 +291,7 @@ def fill(name: str, pattern: str, objects) -> str:
         ("<str:code>", "code"),
         ("<int:cycle>", "cycle"),
         ("<str:section_key>", "section_key"),
+        ("<str:question_key>", "question_key"),
         ("<uidb64>", "uidb64"),
         ("<token>", "token"),
     ):

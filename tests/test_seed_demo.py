@@ -107,3 +107,19 @@ def test_the_secretariat_has_the_printed_second_factor(client) -> None:
     StaticToken.objects.filter(token="review-01").delete()
     seed()
     assert not StaticToken.objects.filter(token="review-01").exists()
+
+
+def test_arcadia_2025_has_sources_two_with_the_files_the_repository_ships(client) -> None:
+    seed()
+    submitted = Assessment.objects.get(country__code="XA", cycle=2025)
+    sources = list(submitted.sources.order_by("id"))
+    assert [s.file_name for s in sources] == [
+        "arcadia-census-2024.pdf",
+        "arcadia-ombudsperson-complaints-2024.csv",
+        "",
+    ]
+    assert sources[2].url.startswith("https://example.org/")
+    client.force_login(get_user_model().objects.get(username="colleague"))
+    response = client.get(f"/assessments/XA/2025/sources/{sources[1].pk}/file/")
+    assert b"".join(response.streaming_content).startswith(b"region,complaints_received")
+    assert response["Content-Type"].startswith("text/csv")

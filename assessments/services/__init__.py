@@ -2,8 +2,8 @@
 the assessment's revision on, so that anything derived from it (a PDF) is known to be stale.
 
 Keyword-only and typed; views never call .save() on a domain model. answers.py holds the
-country's writes, review.py the review round, people.py people's own settings and
-invitations; core.py what they share.
+country's writes, evidence.py the sources and judgements behind answers, review.py the
+review round, people.py people's own settings and invitations; core.py what they share.
 """
 
 from __future__ import annotations
@@ -21,6 +21,12 @@ from assessments.services.core import (
     Saved,
     SectionConflict,
     section_revision,
+)
+from assessments.services.evidence import (
+    JudgementConflict,
+    add_source,
+    judge_answer,
+    remove_source,
 )
 from assessments.services.people import (
     begin_second_factor,
@@ -45,19 +51,23 @@ from assessments.services.review import (
 
 __all__ = [
     "AssessmentLocked",
+    "JudgementConflict",
     "Saved",
     "SectionConflict",
     "accept",
     "add_comment",
+    "add_source",
     "begin_second_factor",
     "can_withdraw",
     "confirm_second_factor",
     "count_progress",
     "dismiss_link",
     "invite_member",
+    "judge_answer",
     "new_recovery_codes",
     "record_read",
     "remove_second_factor",
+    "remove_source",
     "reply_to_comment",
     "restore_link",
     "return_for_revision",

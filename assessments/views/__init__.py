@@ -108,6 +108,7 @@ from assessments.views.answering import (  # noqa: E402
     submit,
     withdraw,
 )
+from assessments.views.evidence import evidence, remove_source, source_file  # noqa: E402
 from assessments.views.findings import (  # noqa: E402
     dismiss_link,
     questionnaire,
@@ -121,6 +122,7 @@ __all__ = [
     "bad_request",
     "comment",
     "dismiss_link",
+    "evidence",
     "healthz",
     "history",
     "home",
@@ -128,10 +130,12 @@ __all__ = [
     "overview",
     "questionnaire",
     "reads",
+    "remove_source",
     "report",
     "restore_link",
     "results",
     "section",
+    "source_file",
     "start",
     "submit",
     "withdraw",

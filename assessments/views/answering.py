@@ -36,6 +36,7 @@ from assessments.presenters import (
     SectionQuestions,
     comment_rows,
     comments_by_question,
+    evidence_summaries,
     kept_as,
     label_of,
     open_comments_by_section,
@@ -266,6 +267,7 @@ def section(request: HttpRequest, code: str, cycle: int, section_key: str) -> Ht
             conflict=conflict,
             responses={key: a.response() for key, a in page_answers.items()},
             comments=comments_by_question(comments),
+            evidence=evidence_summaries(assessment, (q.key for q in current.questions)),
         )
 
     previous_section, next_section = section_neighbours(instrument, current)

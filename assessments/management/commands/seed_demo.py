@@ -9,11 +9,13 @@ from __future__ import annotations
 import tomllib
 from base64 import b32decode
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -21,8 +23,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments import services
 from assessments.access import REVIEWERS_GROUP
+from assessments.evidence_files import check_file
 from assessments.instrument import CURRENT_VERSION, Section, get_instrument
-from assessments.models import Assessment, Country, Membership
+from assessments.models import Assessment, Country, Membership, Source
 from assessments.scoring import Response
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -113,6 +116,7 @@ class Command(BaseCommand):
                 country=arcadia, cycle=2025, user=focal, instrument_version=DEMO_CYCLES[2025]
             )
             _answer(submitted, get_instrument(DEMO_CYCLES[2025]).sections, focal)
+            _add_sources(submitted, focal)
             services.submit(assessment=submitted, user=focal)
         if not Assessment.objects.filter(country=arcadia, cycle=2026).exists():
             # Started from 2025 (what still means the same is carried over), then part-way
@@ -144,6 +148,57 @@ class Command(BaseCommand):
         for username, (secret, codes) in SECOND_FACTORS.items():
             self.stdout.write(
                 f"  {username:<10} secret {secret}, or a recovery code: {', '.join(codes)}"
+            )
+
+
+# Arcadia 2025's evidence: two small fictional files the repository ships (demo/files), and
+# a link.
+DEMO_SOURCES = [
+    {
+        "question_key": "risk.socioeconomic_inequality",
+        "title": "2024 census: summary tables",
+        "issuer": "Arcadia National Statistics Office",
+        "kind": Source.Kind.GOVERNMENT,
+        "issued": date(2024, 11, 30),
+        "file": "arcadia-census-2024.pdf",
+    },
+    {
+        "question_key": "risk.identity_discrimination",
+        "title": "Complaints received in 2024, by region",
+        "issuer": "Office of the Ombudsperson of Arcadia",
+        "kind": Source.Kind.NHRI,
+        "issued": date(2025, 2, 14),
+        "file": "arcadia-ombudsperson-complaints-2024.csv",
+    },
+    {
+        "question_key": "measure.nhri",
+        "title": "Accreditation of the Ombudsperson (fictional)",
+        "issuer": "Regional human rights commission",
+        "kind": Source.Kind.UN_REGIONAL,
+        "issued": date(2023, 10, 5),
+        "url": "https://example.org/arcadia/ombudsperson-accreditation",
+    },
+]
+
+
+def _add_sources(assessment: Assessment, user: object) -> None:
+    for given in DEMO_SOURCES:
+        source = dict(given)
+        name, url = source.pop("file", None), source.pop("url", "")
+        if name is None:
+            services.add_source(
+                assessment=assessment, url=url, upload=None, checked=None, user=user, **source
+            )
+            continue
+        with (DEMO_DIR / "files" / name).open("rb") as handle:
+            upload = File(handle, name=name)
+            services.add_source(
+                assessment=assessment,
+                url=url,
+                upload=upload,
+                checked=check_file(upload),
+                user=user,
+                **source,
             )
 
 
