@@ -306,6 +306,59 @@ class Source(models.Model):
         return self.title
 
 
+class Action(models.Model):
+    """A commitment the country makes against a risk or a weak measure: what, who leads, by
+    when, and how it will be known to be done. Open ones carry to the next cycle."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        UNDER_WAY = "under_way", _("Under way")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    OPEN = (Status.PLANNED, Status.UNDER_WAY)
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="actions")
+    what = models.TextField(_("what will be done"))
+    lead = models.CharField(_("lead institution"), max_length=300)
+    due = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    reason = models.TextField(_("why it was dropped"), blank=True)
+    indicator = models.TextField(_("how it will be known to be done"), blank=True)
+    # Keys of the questions (risks, measures) it answers, in questionnaire order.
+    questions = models.JSONField(_("questions it answers"), default=list, blank=True)
+    # The same action in the cycle before, when carried from there.
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
+    # Carried from the cycle before and not yet confirmed, updated or closed in this one.
+    to_confirm = models.BooleanField(_("to confirm"), default=False)
+    # The assessment's revision when it last changed: a page that loaded an older one is told.
+    revision = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+
+    def __str__(self) -> str:
+        return self.what[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
 class DismissedLink(models.Model):
     """A link between a risk factor and a measure, suggested by R2P Assess, that the country
     judged not relevant for this assessment, and why. Kept, shown to reviewers, carried to the
@@ -352,6 +405,8 @@ class AssessmentEvent(models.Model):
         SOURCE_ADDED = "source_added", _("Source added")
         SOURCE_REMOVED = "source_removed", _("Source removed")
         JUDGED = "judged", _("Confidence or contest recorded")
+        ACTION_ADDED = "action_added", _("Action added to the plan")
+        ACTION_CHANGED = "action_changed", _("Action updated")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     user = models.ForeignKey(
@@ -449,6 +504,10 @@ class ReviewComment(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="comments")
     question_key = models.CharField(_("question"), max_length=100, blank=True)
+    # A comment on an action of the plan, rather than on a question.
+    action = models.ForeignKey(
+        "Action", on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
