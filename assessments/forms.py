@@ -15,10 +15,10 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from assessments import notifications, throttles
+from assessments import notifications, services, throttles
 from assessments.evidence_files import check_file
 from assessments.instrument import NOT_PRIORITY, TEXT, Section, get_instrument
-from assessments.models import Assessment, Country, Judgement, Source
+from assessments.models import Action, Assessment, Country, Judgement, Source
 from assessments.scoring import Response
 
 NOTE_MAX_LENGTH = 5000
@@ -376,3 +376,84 @@ class JudgementForm(forms.Form):
                 ),
             )
         return cleaned
+
+
+class ActionForm(forms.Form):
+    """An action of the plan, and the questions (risks, measures) it answers."""
+
+    what = forms.CharField(
+        label=_("What will be done"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
+    lead = forms.CharField(label=_("Lead institution"), max_length=300)
+    due = forms.DateField(
+        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
+    reason = forms.CharField(
+        label=_("Why it was dropped"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+        help_text=_("Needed when the status is “Dropped”."),
+    )
+    indicator = forms.CharField(
+        label=_("How it will be known to be done"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+    )
+    questions = forms.MultipleChoiceField(
+        label=_("Questions it answers"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("The risks and measures this action answers (hold Ctrl or ⌘ for several)."),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args: object, version: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        instrument = get_instrument(version)
+        self.fields["questions"].choices = [
+            (
+                section.title,
+                [
+                    (question.key, f"{s}.{q} {question.title}")
+                    for q, question in enumerate(section.questions, start=1)
+                ],
+            )
+            for s, section in enumerate(instrument.sections, start=1)
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            cleaned.get("status") == Action.Status.DROPPED
+            and not (cleaned.get("reason") or "").strip()
+        ):
+            self.add_error(
+                "reason",
+                ValidationError(_("Say why the action was dropped."), code="no_reason"),
+            )
+        return cleaned
+
+    def plan(self) -> services.Plan:
+        data = self.cleaned_data
+        return services.Plan(
+            what=data["what"],
+            lead=data["lead"],
+            due=data["due"],
+            status=data["status"],
+            reason=data["reason"],
+            indicator=data["indicator"],
+            questions=list(data["questions"]),
+        )
+
+
+class ActionCommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment on this action"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+    )

@@ -530,4 +530,4 @@ class ReviewComment(models.Model):
 
     @property
     def is_general(self) -> bool:
-        return not self.question_key
+        return not self.question_key and self.action_id is None

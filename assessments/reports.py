@@ -40,15 +40,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.instrument import Instrument, Question, Section, get_instrument
-from assessments.models import Assessment, Judgement, Source
+from assessments.models import Action, Assessment, Judgement, Source
 from assessments.results import (
     IN_DOCUMENT,
     Citation,
+    action_rows,
     answer_label,
     assessment_results,
     change_rows,
     citations,
     question_numbers,
+    risks_without_action,
 )
 from assessments.scoring import EMPTY, Responses
 
@@ -280,6 +282,11 @@ def assessment_document(
         previous = previous_cycle(assessment)
         marking = assessment.get_marking_display().upper()
         results = assessment_results(assessment, instrument, responses, links=IN_DOCUMENT)
+        actions = (
+            list(assessment.actions.select_related("carried_from__assessment"))
+            if assessment.pk
+            else []
+        )
         context = {
             **_common(instrument, language, title),
             "assessment": assessment,
@@ -288,6 +295,10 @@ def assessment_document(
             "results": results,
             "previous": previous,
             "changes": change_rows(instrument, previous, responses, links=IN_DOCUMENT),
+            "plan": action_rows(instrument, actions, links=IN_DOCUMENT),
+            "without_action": risks_without_action(
+                results, (a.questions for a in actions if a.status != Action.Status.DROPPED)
+            ),
             # Only what the profile links to is a destination: each anchor costs render time.
             "chapters": chapters(
                 instrument,

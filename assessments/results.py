@@ -8,7 +8,7 @@ chapters, so both pass a `Links` that says where a question and a paragraph live
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -27,7 +27,7 @@ from assessments.findings import (
     profile_line,
 )
 from assessments.instrument import Instrument, Question
-from assessments.models import Assessment
+from assessments.models import Action, Assessment
 from assessments.scoring import (
     EMPTY,
     RISK_LEVELS,
@@ -190,6 +190,45 @@ class Results:
             MeasureToConsider(measure, weak, tuple(risks))
             for measure, weak, risks in found.values()
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """An action of the plan with the questions it answers, numbered, where to read each."""
+
+    action: Action
+    questions: tuple[tuple[str, Question, str], ...]  # number, question, link
+
+
+def action_rows(
+    instrument: Instrument, actions: Iterable[Action], *, links: Links
+) -> list[ActionRow]:
+    numbers = question_numbers(instrument)
+    return [
+        ActionRow(
+            action,
+            tuple(
+                (numbers[key], question, links.question(question))
+                for key in action.questions
+                if key in numbers
+                for question in (instrument.question(key),)
+            ),
+        )
+        for action in actions
+    ]
+
+
+def risks_without_action(
+    results: Results, answered_by_actions: Iterable[Iterable[str]]
+) -> tuple[QuestionRef, ...]:
+    """The risk factors rated as present (low, moderate or high) that no action answers.
+    `answered_by_actions`: each action's question keys (dropped ones left out by the caller)."""
+    answered = {key for keys in answered_by_actions for key in keys}
+    return tuple(
+        ref
+        for rating, ref in zip(results.result.profile.factors, results.factors, strict=True)
+        if rating.is_rated and rating.value != "not_present" and ref.question.key not in answered
+    )
 
 
 def question_numbers(instrument: Instrument) -> dict[str, str]:

@@ -31,4 +31,17 @@ urlpatterns = [
         name="remove_source",
     ),
     path("<str:code>/<int:cycle>/sources/<int:pk>/file/", views.source_file, name="source_file"),
+    path("<str:code>/<int:cycle>/plan/", views.plan, name="plan"),
+    path("<str:code>/<int:cycle>/plan/new/", views.action_new, name="action_new"),
+    path("<str:code>/<int:cycle>/plan/<int:pk>/", views.action_detail, name="action_detail"),
+    path(
+        "<str:code>/<int:cycle>/plan/<int:pk>/confirm/",
+        views.action_confirm,
+        name="action_confirm",
+    ),
+    path(
+        "<str:code>/<int:cycle>/plan/<int:pk>/comment/",
+        views.action_comment,
+        name="action_comment",
+    ),
 ]

@@ -39,6 +39,8 @@ LINK = {
     "link": "risk.singling_out measure.early_warning",  # as the restore button names it
 }
 
+ACTION = {"what": "Train judges", "lead": "Judicial academy", "status": "planned"}
+
 LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"
 
@@ -116,6 +118,25 @@ MATRIX = {
     "questionnaire_current": signed_in(200, 405),
     "questionnaire": signed_in(200, 405),
     "assessments:comment": member_view(200, 302, viewer=(200, 403)),
+    # The action plan: members read it, editors add, change and confirm actions; reviewers
+    # comment on them (once submitted: the matrix's draft is not theirs to see).
+    "assessments:plan": member_view(200, 405),
+    "assessments:action_new": member_view(200, 302, viewer=(403, 403)),
+    "assessments:action_detail": member_view(200, 302, viewer=(200, 403)),
+    "assessments:action_confirm": expect(
+        anonymous=(LOGIN, LOGIN),
+        other=(405, 404),
+        viewer=(405, 403),
+        editor=(405, 302),
+        reviewer=(405, 404),
+    ),
+    "assessments:action_comment": expect(
+        anonymous=(LOGIN, LOGIN),
+        other=(405, 404),
+        viewer=(405, 403),
+        editor=(405, 403),
+        reviewer=(405, 404),
+    ),
     # A question's evidence: members read it, editors add sources and judge the answer; a
     # source's file is downloaded by members, and removed by editors.
     "assessments:evidence": member_view(200, 302, viewer=(200, 403)),
@@ -180,6 +201,9 @@ REQUESTS = {
         {},
         {"judge": "1", "judgement-revision": "0", "judgement-confidence": "high"},
     ),
+    "assessments:action_new": ({}, ACTION),
+    "assessments:action_detail": ({}, lambda objects: {**ACTION, "revision": objects["action"]}),
+    "assessments:action_comment": ({}, {"text": "Who funds this?"}),
 }
 
 
@@ -249,6 +273,19 @@ def objects(world):
         checked=check_file(upload),
         user=world.editor,
     )
+    action = services.add_action(
+        assessment=world.assessment,
+        plan=services.Plan(
+            what="Train judges",
+            lead="Judicial academy",
+            due=None,
+            status="planned",
+            reason="",
+            indicator="",
+            questions=[QUESTION.key],
+        ),
+        user=world.editor,
+    )
     event = world.assessment.events.first()
     membership = world.arcadia.memberships.first()
     return {
@@ -256,9 +293,13 @@ def objects(world):
         "cycle": "2026",
         "section_key": SECTION.key,
         "question_key": QUESTION.key,
+        "action": action.revision,
         "pk": {
             "assessments:comment": comment.pk,
             "assessments:source_file": source.pk,
+            "assessments:action_detail": action.pk,
+            "assessments:action_confirm": action.pk,
+            "assessments:action_comment": action.pk,
             "assessments:remove_source": source.pk,
             "admin:assessments_country_invite": world.arcadia.pk,
         },
@@ -380,6 +421,8 @@ def test_access(client, world, objects, name: str, pattern: str) -> None:
         pytest.skip(f"{pattern} takes arguments this matrix does not fill")
     failures = []
     query, data = REQUESTS.get(name, ({}, {}))
+    if callable(data):  # what the page as loaded holds (a revision)
+        data = data(objects)
     for role in ROLES + EXTRA_ROLES:
         get_expected, post_expected = expected(name, role)
         for method, wanted, sent in (("get", get_expected, query), ("post", post_expected, data)):

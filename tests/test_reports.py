@@ -197,7 +197,7 @@ def test_the_contents_give_each_chapter_its_page(demo) -> None:
     assert "Contents" in contents
     chapters = ["Executive summary", "Risk profile", "Prevention measures"]
     chapters += [f"{n}. {s.title}" for n, s in enumerate(INSTRUMENT.sections, start=1)]
-    chapters += ["Methodology", "Appendix: the cited paragraphs"]
+    chapters += ["Action plan", "Methodology", "Appendix: the cited paragraphs"]
     assert " ".join(chapters) in contents
 
 

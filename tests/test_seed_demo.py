@@ -123,3 +123,18 @@ def test_arcadia_2025_has_sources_two_with_the_files_the_repository_ships(client
     response = client.get(f"/assessments/XA/2025/sources/{sources[1].pk}/file/")
     assert b"".join(response.streaming_content).startswith(b"region,complaints_received")
     assert response["Content-Type"].startswith("text/csv")
+
+
+def test_arcadia_has_a_plan_whose_open_actions_are_carried_into_2026() -> None:
+    seed()
+    earlier = Assessment.objects.get(country__code="XA", cycle=2025)
+    assert sorted(earlier.actions.values_list("status", flat=True)) == [
+        "done",
+        "planned",
+        "under_way",
+    ]
+    carried = Assessment.objects.get(country__code="XA", cycle=2026).actions.order_by("id")
+    assert [(a.carried_from.assessment_id, a.to_confirm) for a in carried] == [
+        (earlier.pk, True),
+        (earlier.pk, False),
+    ]

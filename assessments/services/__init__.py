@@ -2,8 +2,9 @@
 the assessment's revision on, so that anything derived from it (a PDF) is known to be stale.
 
 Keyword-only and typed; views never call .save() on a domain model. answers.py holds the
-country's writes, evidence.py the sources and judgements behind answers, review.py the
-review round, people.py people's own settings and invitations; core.py what they share.
+country's writes, evidence.py the sources and judgements behind answers, plan.py the action
+plan, review.py the review round, people.py people's own settings and invitations; core.py
+what they share.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ from assessments.services.people import (
     update_settings,
     verify_second_factor,
 )
+from assessments.services.plan import (
+    ActionConflict,
+    Plan,
+    add_action,
+    confirm_action,
+    update_action,
+)
 from assessments.services.review import (
     accept,
     add_comment,
@@ -50,15 +58,19 @@ from assessments.services.review import (
 )
 
 __all__ = [
+    "ActionConflict",
     "AssessmentLocked",
     "JudgementConflict",
+    "Plan",
     "Saved",
     "SectionConflict",
     "accept",
+    "add_action",
     "add_comment",
     "add_source",
     "begin_second_factor",
     "can_withdraw",
+    "confirm_action",
     "confirm_second_factor",
     "count_progress",
     "dismiss_link",
@@ -77,6 +89,7 @@ __all__ = [
     "set_marking",
     "start_assessment",
     "submit",
+    "update_action",
     "update_settings",
     "verify_second_factor",
     "withdraw",

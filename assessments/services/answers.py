@@ -30,6 +30,7 @@ from assessments.services.core import (
     _touch,
     section_revision,
 )
+from assessments.services.plan import carry_open_actions
 
 
 @transaction.atomic
@@ -43,7 +44,8 @@ def start_assessment(
 ) -> Assessment:
     """Open the country's assessment for `cycle`, optionally carrying over from its latest
     earlier cycle the answers, notes and links marked not relevant of the questions whose
-    meaning is unchanged (the instrument's carry-over, when that cycle used another version)."""
+    meaning is unchanged (the instrument's carry-over, when that cycle used another version).
+    That cycle's open actions are carried in any case, each to be confirmed."""
     if Assessment.objects.filter(country=country, cycle=cycle).exists():
         raise ValidationError(
             _("%(country)s already has a %(cycle)s assessment.")
@@ -60,11 +62,8 @@ def start_assessment(
     assessment.full_clean()
     assessment.save()
     detail: dict[str, object] = {"instrument_version": instrument_version}
-    previous = (
-        Assessment.objects.filter(country=country, cycle__lt=cycle).order_by("-cycle").first()
-        if from_previous
-        else None
-    )
+    latest = Assessment.objects.filter(country=country, cycle__lt=cycle).order_by("-cycle").first()
+    previous = latest if from_previous else None
     copies: list[Answer] = []
     if previous is not None:
         instrument = get_instrument(instrument_version)
@@ -101,6 +100,11 @@ def start_assessment(
         detail.update(
             from_cycle=previous.cycle, copied=len(copies), links_not_relevant=len(dismissals)
         )
+    if latest is not None:
+        # Commitments are kept whether or not the answers are: the plan carries on.
+        carried = carry_open_actions(previous=latest, assessment=assessment, user=user)
+        if carried:
+            detail.update(actions_from_cycle=latest.cycle, actions_carried=len(carried))
     _count_progress(assessment, copies)
     assessment.save(update_fields=PROGRESS_FIELDS)
     AssessmentEvent.objects.create(

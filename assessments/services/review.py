@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 from assessments import notifications
 from assessments.access import reviewers
 from assessments.instrument import get_instrument
-from assessments.models import Assessment, AssessmentEvent, Membership, Read, ReviewComment
+from assessments.models import (
+    Action,
+    Assessment,
+    AssessmentEvent,
+    Membership,
+    Read,
+    ReviewComment,
+)
 from assessments.services.core import AssessmentLocked, _editable, _lock, _touch
 
 
@@ -144,23 +151,31 @@ def accept(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
 
 @transaction.atomic
 def add_comment(
-    *, assessment: Assessment, user: AbstractBaseUser, question_key: str, text: str
+    *,
+    assessment: Assessment,
+    user: AbstractBaseUser,
+    question_key: str,
+    text: str,
+    action: Action | None = None,
 ) -> ReviewComment:
-    """A reviewer's comment on one question (or, with an empty key, on the whole assessment)."""
+    """A reviewer's comment on one question, on one action of the plan, or (with neither) on
+    the whole assessment."""
     if not text.strip():
         raise ValidationError(_("Write the comment first."))
     locked = _lock(assessment)
     if question_key:
         get_instrument(locked.instrument_version).question(question_key)  # KeyError if unknown
+    if action is not None and action.assessment_id != locked.pk:
+        raise ValueError("The action is another assessment's.")
     comment = ReviewComment.objects.create(
-        assessment=locked, author=user, question_key=question_key, text=text.strip()
+        assessment=locked, author=user, question_key=question_key, text=text.strip(), action=action
     )
     _touch(locked, user=user, reviewing=True)
+    detail = {"comment": comment.pk, "question": question_key}
+    if action is not None:
+        detail["action"] = action.pk
     AssessmentEvent.objects.create(
-        assessment=locked,
-        user=user,
-        kind=AssessmentEvent.Kind.COMMENTED,
-        detail={"comment": comment.pk, "question": question_key},
+        assessment=locked, user=user, kind=AssessmentEvent.Kind.COMMENTED, detail=detail
     )
     return comment
 

@@ -117,8 +117,19 @@ from assessments.views.findings import (  # noqa: E402
     restore_link,
     results,
 )
+from assessments.views.plan import (  # noqa: E402
+    action_comment,
+    action_confirm,
+    action_detail,
+    action_new,
+    plan,
+)
 
 __all__ = [
+    "action_comment",
+    "action_confirm",
+    "action_detail",
+    "action_new",
     "bad_request",
     "comment",
     "dismiss_link",
@@ -128,6 +139,7 @@ __all__ = [
     "home",
     "marking",
     "overview",
+    "plan",
     "questionnaire",
     "reads",
     "remove_source",

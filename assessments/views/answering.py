@@ -88,7 +88,7 @@ def overview(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     instrument = get_instrument(assessment.instrument_version)
     responses = assessment.responses()
     progress = section_progress(instrument, responses)
-    comments = list(assessment.comments.select_related("author", "replied_by"))
+    comments = list(assessment.comments.select_related("author", "replied_by", "action"))
     open_comments = open_comments_by_section(instrument, comments)
     return render(
         request,
@@ -107,8 +107,10 @@ def overview(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
             "can_withdraw": access.can_withdraw(request.user, assessment)
             and services.can_withdraw(assessment),
             "general_comments": [c for c in comments if c.is_general],
+            "action_comments": [c for c in comments if c.action_id is not None],
             "question_comments": comment_rows(instrument, comments),
             "marking_form": MarkingForm(initial={"marking": assessment.marking}),
+            "actions_to_confirm": assessment.actions.filter(to_confirm=True).count(),
         },
     )
 
@@ -420,6 +422,8 @@ def comment(request: HttpRequest, code: str, cycle: int, pk: int) -> HttpRespons
 
 
 def comment_back_url(assessment: Assessment, review_comment: ReviewComment) -> str:
+    if review_comment.action_id is not None:
+        return f"{assessment_url(assessment, 'plan')}#action-{review_comment.action_id}"
     if not review_comment.question_key:
         return assessment_url(assessment)
     key = review_comment.question_key

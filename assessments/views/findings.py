@@ -17,12 +17,13 @@ from assessments.forms import (
 )
 from assessments.htmx import is_htmx
 from assessments.instrument import CURRENT_VERSION, Instrument, Question, get_instrument
-from assessments.models import Read, ReportRender
+from assessments.models import Action, Read, ReportRender
 from assessments.presenters import kept_as
 from assessments.results import (
     assessment_results,
     change_rows,
     previous_assessment,
+    risks_without_action,
     section_page_links,
 )
 from assessments.views.answering import assessment_url
@@ -38,6 +39,9 @@ def results(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     can_edit = access.can_edit(request.user, assessment)
     links = section_page_links(assessment)
     responses = SimpleLazyObject(assessment.responses)
+    figures = SimpleLazyObject(
+        lambda: assessment_results(assessment, instrument, responses, links=links)
+    )
     return render(
         request,
         "assessments/results.html",
@@ -47,8 +51,14 @@ def results(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
             # The figures are the same for everyone with the same rights at this revision
             # (and the previous cycle's): the template keeps them, and works them out only
             # when they are not kept.
-            "results": SimpleLazyObject(
-                lambda: assessment_results(assessment, instrument, responses, links=links)
+            "results": figures,
+            "without_action": SimpleLazyObject(
+                lambda: risks_without_action(
+                    figures,
+                    assessment.actions.exclude(status=Action.Status.DROPPED).values_list(
+                        "questions", flat=True
+                    ),
+                )
             ),
             "changes": SimpleLazyObject(
                 lambda: change_rows(instrument, previous, responses, links=links)

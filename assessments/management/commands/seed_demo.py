@@ -25,7 +25,7 @@ from assessments import services
 from assessments.access import REVIEWERS_GROUP
 from assessments.evidence_files import check_file
 from assessments.instrument import CURRENT_VERSION, Section, get_instrument
-from assessments.models import Assessment, Country, Membership, Source
+from assessments.models import Action, Assessment, Country, Membership, Source
 from assessments.scoring import Response
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -117,6 +117,8 @@ class Command(BaseCommand):
             )
             _answer(submitted, get_instrument(DEMO_CYCLES[2025]).sections, focal)
             _add_sources(submitted, focal)
+            for plan in DEMO_ACTIONS:
+                services.add_action(assessment=submitted, plan=plan, user=focal)
             services.submit(assessment=submitted, user=focal)
         if not Assessment.objects.filter(country=arcadia, cycle=2026).exists():
             # Started from 2025 (what still means the same is carried over), then part-way
@@ -127,6 +129,8 @@ class Command(BaseCommand):
             instrument = get_instrument(draft.instrument_version)
             summary = instrument.section(instrument.summary_question.section_key)
             _answer(draft, (*instrument.sections[:2], summary), focal)
+            # Of the two actions carried from 2025, one is confirmed; the other waits.
+            services.confirm_action(action=draft.actions.get(what=DEMO_ACTIONS[1].what), user=focal)
         if not Assessment.objects.filter(country=countries["XB"], cycle=2026).exists():
             services.start_assessment(country=countries["XB"], cycle=2026, user=users["other"])
 
@@ -178,6 +182,39 @@ DEMO_SOURCES = [
         "issued": date(2023, 10, 5),
         "url": "https://example.org/arcadia/ombudsperson-accreditation",
     },
+]
+
+
+# Arcadia 2025's plan: two open actions, carried into 2026, and one done.
+DEMO_ACTIONS = [
+    services.Plan(
+        what="Publish poverty and access-to-services figures for every region, every year",
+        lead="Arcadia National Statistics Office",
+        due=date(2025, 12, 31),
+        status=Action.Status.UNDER_WAY,
+        reason="",
+        indicator="The yearly tables, by region, on the Office's website",
+        questions=["risk.socioeconomic_inequality", "measure.horizontal_equality"],
+    ),
+    services.Plan(
+        what="Train police officers and prosecutors in international humanitarian and "
+        "human rights law",
+        lead="Ministry of Justice, with the Police Academy",
+        due=date(2026, 6, 30),
+        status=Action.Status.PLANNED,
+        reason="",
+        indicator="Every regional command has trained staff; the curriculum is published",
+        questions=["measure.ihl_training"],
+    ),
+    services.Plan(
+        what="Adopt the law giving the Ombudsperson a mandate over all public bodies",
+        lead="Ministry of Justice",
+        due=date(2025, 3, 31),
+        status=Action.Status.DONE,
+        reason="",
+        indicator="The law in force",
+        questions=["measure.nhri"],
+    ),
 ]
 
 
