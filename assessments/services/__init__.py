@@ -3,7 +3,8 @@ the assessment's revision on, so that anything derived from it (a PDF) is known 
 
 Keyword-only and typed; views never call .save() on a domain model. answers.py holds the
 country's writes, evidence.py the sources and judgements behind answers, review.py the
-review round, people.py people's own settings and invitations; core.py what they share.
+review round, people.py people's own settings and invitations, transfer.py an assessment
+imported from an export; core.py what they share.
 """
 
 from __future__ import annotations
@@ -48,9 +49,12 @@ from assessments.services.review import (
     submit,
     withdraw,
 )
+from assessments.services.transfer import Imported, ImportRefused, import_assessment
 
 __all__ = [
     "AssessmentLocked",
+    "ImportRefused",
+    "Imported",
     "JudgementConflict",
     "Saved",
     "SectionConflict",
@@ -62,6 +66,7 @@ __all__ = [
     "confirm_second_factor",
     "count_progress",
     "dismiss_link",
+    "import_assessment",
     "invite_member",
     "judge_answer",
     "new_recovery_codes",
