@@ -35,6 +35,7 @@ from assessments.models import (
 )
 from assessments.presenters import review_sections
 from assessments.results import assessment_results, section_page_links
+from assessments.spreadsheets import safe_text
 
 admin.site.site_header = gettext_lazy("R2P Assess — secretariat")
 admin.site.site_title = gettext_lazy("R2P Assess")
@@ -424,8 +425,7 @@ def csv_response(filename: str, header: tuple[str, ...], rows) -> HttpResponse:
 
 def _cell(value: object) -> str:
     """A value as a spreadsheet will not run it: text starting like a formula is quoted."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return safe_text(value)
 
 
 @admin.register(ReviewComment)
