@@ -1,5 +1,5 @@
-"""What is handed out as a spreadsheet: an assessment as a workbook (export.xlsx), and the
-rule every spreadsheet we hand out follows (the admin's CSVs too), that no cell is ever a
+"""What is handed out as a spreadsheet: an assessment as a workbook (export.xlsx), the
+secretariat's list of assessments (CSV), and the rule both follow, that no cell is ever a
 formula.
 
 A spreadsheet program runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage
@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -26,9 +28,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.exports import ordered_actions, ordered_sources
 from assessments.instrument import TEXT, Instrument, get_instrument
-from assessments.models import Action, Assessment, Judgement, Source
+from assessments.models import Action, Answer, Assessment, Judgement, Source
 from assessments.results import IN_DOCUMENT, Citation, answer_label, citations, question_numbers
-from assessments.scoring import EMPTY, Response
+from assessments.scoring import EMPTY, Response, information_gaps, overall_progress
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CELL_MAX_CHARS = 32767  # what a spreadsheet cell holds
@@ -243,3 +245,68 @@ def _question_title(instrument: Instrument, numbers: dict[str, str], key: str) -
         return f"{numbers[key]} {instrument.question(key).title}"
     except KeyError:
         return key
+
+
+# The secretariat's list ---------------------------------------------------------------------
+
+SECRETARIAT_CHUNK = 100  # assessments whose answers are read at once
+
+
+def secretariat_header() -> list[str]:
+    return [
+        _("Country"),
+        _("Code"),
+        _("Regional group"),
+        _("Cycle"),
+        _("Status"),
+        _("Submitted"),
+        _("Accepted"),
+        _("Questions answered"),
+        _("Questions asked"),
+        _("Information gaps"),
+        _("Open actions"),
+    ]
+
+
+def secretariat_rows(assessments: QuerySet[Assessment]) -> Iterator[list[str]]:
+    """A row per assessment, in the order of the countries' names (then the newest cycle
+    first): never by progress or any figure, which would rank countries; and no risk figure.
+    Information gaps (required questions answered "Don't know", or not at all) are counted
+    from the answers, read a chunk of assessments at a time, so that memory stays flat
+    however many States there are."""
+    assessments = (
+        assessments.select_related("country")
+        .annotate(open_actions=Count("actions", filter=Q(actions__status__in=Action.OPEN)))
+        .order_by("country__name", "-cycle")
+    )
+    start = 0
+    while chunk := list(assessments[start : start + SECRETARIAT_CHUNK]):
+        start += SECRETARIAT_CHUNK
+        answers: dict[int, dict[str, Response]] = {a.pk: {} for a in chunk}
+        fields = ("assessment_id", "question_key", "value", "note", "keep_out_of_report")
+        for answer in Answer.objects.filter(assessment__in=answers).only(*fields):
+            answers[answer.assessment_id][answer.question_key] = answer.response()
+        for assessment in chunk:
+            instrument = get_instrument(assessment.instrument_version)
+            responses = answers[assessment.pk]
+            progress = overall_progress(instrument, responses)
+            yield [
+                safe_text(value)
+                for value in (
+                    assessment.country.name,
+                    assessment.country.code,
+                    assessment.country.get_region_display(),
+                    assessment.cycle,
+                    assessment.get_status_display(),
+                    _local_day(assessment.submitted_at),
+                    _local_day(assessment.accepted_at),
+                    progress.answered,
+                    progress.total,
+                    len(information_gaps(instrument, responses)),
+                    assessment.open_actions,
+                )
+            ]
+
+
+def _local_day(value: object) -> str:
+    return timezone.localtime(value).date().isoformat() if value is not None else ""

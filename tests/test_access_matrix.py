@@ -119,6 +119,14 @@ MATRIX = {
         f"assessments:{name}": member_view(200, 405, viewer=(403, 405))
         for name in ("export_json", "export_xlsx", "evidence_zip")
     },
+    # The reviewer's dashboard list as CSV: the secretariat's alone.
+    "review_csv": expect(
+        anonymous=(LOGIN, LOGIN),
+        other=(403, 405),
+        viewer=(403, 405),
+        editor=(403, 405),
+        reviewer=(200, 405),
+    ),
     "questionnaire_current": signed_in(200, 405),
     "questionnaire": signed_in(200, 405),
     "assessments:comment": member_view(200, 302, viewer=(200, 403)),

@@ -2,7 +2,8 @@
 
 answering.py holds the pages on which an assessment is answered and submitted; findings.py
 the results, the links marked not relevant and the PDFs; evidence.py a question's sources;
-exports.py the downloads of a whole assessment. Here: what is none of these.
+exports.py the downloads of a whole assessment and the secretariat's CSV. Here: what is none
+of these.
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ from assessments.views.exports import (  # noqa: E402
     evidence_zip,
     export_json,
     export_xlsx,
+    review_csv,
 )
 from assessments.views.findings import (  # noqa: E402
     dismiss_link,
@@ -143,6 +145,7 @@ __all__ = [
     "report",
     "restore_link",
     "results",
+    "review_csv",
     "section",
     "source_file",
     "start",
