@@ -182,6 +182,8 @@ MATRIX = {
     "admin:assessments_assessmentevent_add": ADMIN_ONLY | {"reviewer": (403, 403)},
     "admin:assessments_assessmentevent_delete": ADMIN_ONLY | {"reviewer": (403, 403)},
     "admin:assessments_country_invite": ADMIN_ONLY | {"reviewer": (403, 403)},
+    # Importing an assessment is for superusers (a reviewer is none).
+    "admin:assessments_assessment_import": ADMIN_ONLY | {"reviewer": (403, 403)},
 }
 
 
