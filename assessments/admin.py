@@ -206,7 +206,7 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
                     user=request.user,
                 )
             except (ExportError, services.ImportRefused) as error:
-                form.add_error(None, str(error))
+                form.add_error(None, _("%(error)s Nothing was imported.") % {"error": error})
             else:
                 assessment = imported.assessment
                 done = _("Imported %(code)s %(cycle)s (%(country)s).") % {

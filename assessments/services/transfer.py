@@ -24,12 +24,7 @@ there; the command prints what it did.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 import re
-import tempfile
-import zipfile
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -43,8 +38,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assessments.evidence_files import MAX_BYTES, CheckedFile, check_file
-from assessments.exports import EVIDENCE_FORMAT, MANIFEST, REFERENCES, read_export
+from assessments.evidence_files import CheckedFile, check_file
+from assessments.exports import REFERENCES, EvidenceZip, read_export
 from assessments.models import (
     Action,
     Answer,
@@ -66,8 +61,6 @@ USER_ASSIGNED_CODES = (
     "AA",
     "ZZ",
 )
-_MAX_MANIFEST_BYTES = 10 * 1024 * 1024
-_CHUNK = 1024 * 1024
 
 
 class ImportRefused(ValueError):
@@ -89,7 +82,8 @@ def import_assessment(
     user: AbstractBaseUser | None = None,
 ) -> Imported:
     """Import the export in `raw` (exports.read_export says what it must be: ExportError if it
-    is not), with its evidence ZIP; ImportRefused if it cannot be imported as asked."""
+    is not, or if its evidence ZIP is not the one exported with it), with its evidence ZIP;
+    ImportRefused if it cannot be imported as asked. Nothing is written unless all of it is."""
     data = read_export(raw)
     if code is not None and not re.fullmatch(r"[A-Z]{2}", code):
         raise ImportRefused(_("A country code is two capital letters, e.g. XA."))
@@ -104,7 +98,7 @@ def import_assessment(
             default_storage.delete(name)
         if isinstance(error, IntegrityError):
             raise ImportRefused(
-                _("The country or cycle was taken meanwhile: nothing was imported. Try again.")
+                _("The country or cycle was taken meanwhile: try again.")
             ) from error
         raise
 
@@ -370,19 +364,14 @@ def _place(
         raise ImportRefused(
             _(
                 "%(country)s (%(code)s) already has a %(cycle)s assessment: choose another "
-                "country code or cycle. Nothing was imported."
+                "country code or cycle."
             )
             % {"country": country.name, "code": country.code, "cycle": target_cycle}
         )
     used = set(Country.objects.filter(code__in=USER_ASSIGNED_CODES).values_list("code", flat=True))
     free = next((c for c in USER_ASSIGNED_CODES if c not in used), None)
     if free is None:
-        raise ImportRefused(
-            _(
-                "Every user-assigned country code is taken here: choose a code. Nothing was "
-                "imported."
-            )
-        )
+        raise ImportRefused(_("Every user-assigned country code is taken here: choose a code."))
     why = (
         _("%(code)s %(cycle)s is taken here")
         if same
@@ -489,9 +478,9 @@ def _people(data: Mapping[str, Any], notes: list[str]) -> dict[str, AbstractBase
 def _restore_files(
     sources: list[Mapping[str, Any]], evidence: IO[bytes] | None, into: list[str]
 ) -> dict[int, tuple[str, CheckedFile]]:
-    """Each file source's file, from the evidence ZIP, stored: {position: (name, checked)}.
-    Every name stored is added to `into` as soon as it is, for the caller to delete if the
-    import fails."""
+    """Each file source's file, from the evidence ZIP, checked as an upload is and stored:
+    {position: (name, checked)}. Every name stored is added to `into` at once, for the caller
+    to delete if the import fails."""
     wanted = {n: source for n, source in enumerate(sources) if source["file"] is not None}
     if not wanted:
         return {}
@@ -499,107 +488,27 @@ def _restore_files(
         raise ImportRefused(
             ngettext(
                 "%(count)s source is a file, which the JSON does not hold: give the evidence "
-                "ZIP exported with it. Nothing was imported.",
+                "ZIP exported with it.",
                 "%(count)s sources are files, which the JSON does not hold: give the evidence "
-                "ZIP exported with it. Nothing was imported.",
+                "ZIP exported with it.",
                 len(wanted),
             )
             % {"count": len(wanted)}
         )
-    try:
-        archive = zipfile.ZipFile(evidence)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise ImportRefused(_("The evidence file is not a ZIP. Nothing was imported.")) from None
     restored = {}
-    with archive:
-        by_digest = _manifest(archive)
+    with EvidenceZip(evidence) as archive:
         for n, source in wanted.items():
-            expected = source["file"]["sha256"]
-            if expected not in by_digest:
-                raise ImportRefused(
-                    _(
-                        "The evidence ZIP has no file for source %(n)s, “%(title)s” (SHA-256 "
-                        "%(sha256)s). Nothing was imported."
-                    )
-                    % {"n": n + 1, "title": source["title"], "sha256": expected}
-                )
-            restored[n] = _store(archive, by_digest[expected], source)
-            into.append(restored[n][0])
+            named = _("source %(n)s, “%(title)s”") % {"n": n + 1, "title": source["title"]}
+            with archive.copy(source["file"]["sha256"], source=named) as copy:
+                upload = File(copy, name=source["file"]["name"] or "evidence")
+                try:
+                    checked = check_file(upload)
+                except ValidationError as error:
+                    raise ImportRefused(
+                        _("The evidence ZIP's file for %(source)s is refused: %(reason)s")
+                        % {"source": named, "reason": " ".join(error.messages)}
+                    ) from None
+                name = default_storage.save(stored_name(checked), upload)
+            into.append(name)
+            restored[n] = (name, checked)
     return restored
-
-
-def _manifest(archive: zipfile.ZipFile) -> dict[str, str]:
-    """The manifest's files, by the SHA-256 it gives them: {digest: name in the ZIP}."""
-    problem = _("The evidence ZIP has no readable manifest.json. Nothing was imported.")
-    try:
-        info = archive.getinfo(MANIFEST)
-        if info.file_size > _MAX_MANIFEST_BYTES:
-            raise ImportRefused(problem)
-        manifest = json.loads(archive.read(info))
-    except (KeyError, ValueError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
-        raise ImportRefused(problem) from None
-    if not isinstance(manifest, dict) or manifest.get("format") != EVIDENCE_FORMAT:
-        raise ImportRefused(problem)
-    files = manifest.get("files")
-    if not isinstance(files, list):
-        raise ImportRefused(problem)
-    names = set(archive.namelist())
-    found = {}
-    for entry in files:
-        if not isinstance(entry, dict) or entry.get("name") not in names:
-            raise ImportRefused(problem)
-        found.setdefault(str(entry.get("sha256")), entry["name"])
-    return found
-
-
-def _store(
-    archive: zipfile.ZipFile, member: str, source: Mapping[str, Any]
-) -> tuple[str, CheckedFile]:
-    """Copy one file out of the ZIP (never more than an upload may be), check that it is the
-    file exported and what an upload may be, and keep it under a new random name."""
-    expected = source["file"]["sha256"]
-    with tempfile.TemporaryFile() as copy:
-        digest, size = hashlib.sha256(), 0
-        try:
-            if archive.getinfo(member).file_size > MAX_BYTES:
-                raise ImportRefused(
-                    _("%(name)s in the evidence ZIP is larger than a file may be.")
-                    % {"name": member}
-                )
-            with archive.open(member) as stream:
-                while chunk := stream.read(_CHUNK):
-                    size += len(chunk)
-                    if size > MAX_BYTES:
-                        raise ImportRefused(
-                            _("%(name)s in the evidence ZIP is larger than a file may be.")
-                            % {"name": member}
-                        )
-                    digest.update(chunk)
-                    copy.write(chunk)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
-            raise ImportRefused(
-                _("%(name)s in the evidence ZIP cannot be read. Nothing was imported.")
-                % {"name": member}
-            ) from None
-        if digest.hexdigest() != expected:
-            raise ImportRefused(
-                _(
-                    "%(name)s in the evidence ZIP is not the file exported for “%(title)s”: its "
-                    "SHA-256 is %(found)s, the export's %(expected)s. Nothing was imported."
-                )
-                % {
-                    "name": member,
-                    "title": source["title"],
-                    "found": digest.hexdigest(),
-                    "expected": expected,
-                }
-            )
-        upload = File(copy, name=source["file"]["name"] or member)
-        try:
-            checked = check_file(upload)
-        except ValidationError as error:
-            raise ImportRefused(
-                _("%(name)s in the evidence ZIP is refused: %(reason)s Nothing was imported.")
-                % {"name": member, "reason": " ".join(error.messages)}
-            ) from None
-        return default_storage.save(stored_name(checked), upload), checked

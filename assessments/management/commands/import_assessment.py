@@ -49,7 +49,7 @@ class Command(BaseCommand):
                     raw=raw, evidence=handle, code=code, cycle=cycle, user=None
                 )
             except (ExportError, services.ImportRefused) as error:
-                raise CommandError(f"{file}: {error}") from None
+                raise CommandError(f"{file}: {error} Nothing was imported.") from None
         assessment = imported.assessment
         self.stdout.write(
             f"Imported {assessment.country.code} {assessment.cycle} ({assessment.country.name}): "
