@@ -9,11 +9,16 @@ import json
 import zipfile
 from pathlib import Path
 
+import hypothesis
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given
+from hypothesis import strategies as st
 
-from assessments.exports import as_json, assessment_as_dict
+from assessments import services
+from assessments.exports import ExportError, as_json, assessment_as_dict
 from assessments.models import Action, Assessment, AssessmentEvent, Country, Source
 from tests.export_support import PDF, export, fill
 
@@ -351,3 +356,60 @@ def test_the_export_of_an_import_is_the_same_json_text(world, exported):
     assert as_json(again) == json_path.read_text()
     assert AssessmentEvent.objects.filter(assessment=copy_).count() == len(original["events"])
     assert copy.deepcopy(original) == original
+
+
+# Any damage to a file: a refusal that says why, or a clean import; never anything else ----------
+
+junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=30),
+    st.sampled_from(["", "risk.nonsense", "2025-01-01", "1999-12-31T23:59:59+00:00", "a\x00b"]),
+    st.lists(st.integers(-2, 5), max_size=3),
+    st.dictionaries(st.text(max_size=8), st.integers(), max_size=2),
+)
+
+
+def places(value, path=()):
+    """Every place in a JSON value, as a path of keys and indexes."""
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from places(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from places(item, (*path, index))
+
+
+@hypothesis.settings(
+    max_examples=max(5, hypothesis.settings.default.max_examples // 6),
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_a_damaged_file_is_refused_with_a_reason_or_imported_whole(world, exported, data):
+    json_path, zip_path = exported
+    document = json.loads(json_path.read_text())
+    for _ in range(data.draw(st.integers(1, 3), label="damages")):
+        path = data.draw(st.sampled_from(list(places(document))[1:]), label="where")
+        *parents, last = path
+        target = document
+        for key in parents:
+            target = target[key]
+        if data.draw(st.booleans(), label="remove") and isinstance(target, dict):
+            target.pop(last)
+        else:
+            target[last] = data.draw(junk, label="what")
+    raw = json.dumps(document)
+    with transaction.atomic():
+        before = Assessment.objects.count()
+        try:
+            with zip_path.open("rb") as evidence:
+                services.import_assessment(raw=raw, evidence=evidence, code="QX")
+        except (ExportError, services.ImportRefused) as refusal:
+            assert str(refusal)
+            assert Assessment.objects.count() == before
+        else:
+            assert Assessment.objects.count() == before + 1
+        transaction.set_rollback(True)
