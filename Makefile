@@ -62,7 +62,7 @@ test-production: install
 # The tests of stored files once more against object storage: a local S3 server (moto) on
 # loopback, a bucket for each test.
 STORAGE_TESTS := tests/test_report_download.py tests/test_rendering.py tests/test_queue.py \
-	tests/test_healthz.py tests/test_evidence_view.py
+	tests/test_healthz.py tests/test_evidence_view.py tests/test_exports.py tests/test_import.py
 
 test-storage: install
 	R2P_TEST_STORAGE=s3 $(VENV)/bin/pytest $(STORAGE_TESTS)

@@ -62,6 +62,14 @@ def can_see_reads(user: User, assessment: Assessment) -> bool:
     ) == Membership.Role.EDITOR
 
 
+def can_export(user: User, assessment: Assessment) -> bool:
+    """A whole assessment as a file (JSON, spreadsheet, its evidence files) leaves the app with
+    its notes, comments and history: for those who answer for it, its country's editors (in
+    any status), and the secretariat once it is submitted. Viewers read it here and in the
+    PDF."""
+    return can_review(user, assessment) or _role(user, assessment) == Membership.Role.EDITOR
+
+
 def member_countries(user: User) -> QuerySet[Country]:
     """The countries the user is a member of: their own (a reviewer reaches the others'
     assessments through `reviewable_assessments`)."""

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import access, services
+from assessments.exports import ExportError
 from assessments.history import changes_since_return, history_page, since_last_return
 from assessments.instrument import get_instrument
 from assessments.models import (
@@ -35,6 +36,7 @@ from assessments.models import (
 )
 from assessments.presenters import review_sections
 from assessments.results import assessment_results, section_page_links
+from assessments.spreadsheets import safe_text
 
 admin.site.site_header = gettext_lazy("R2P Assess — secretariat")
 admin.site.site_title = gettext_lazy("R2P Assess")
@@ -68,6 +70,47 @@ class CommentForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+IMPORT_MAX_BYTES = 20 * 1024 * 1024  # of the JSON: one with 2,000 events is about 1 MB
+
+
+class ImportForm(forms.Form):
+    export = forms.FileField(
+        label=gettext_lazy("The assessment's JSON export"),
+        help_text=gettext_lazy("As downloaded (export.json) or written by export_assessment."),
+    )
+    evidence = forms.FileField(
+        label=gettext_lazy("Its evidence files (ZIP)"),
+        required=False,
+        help_text=gettext_lazy(
+            "The evidence.zip exported with it: needed when a source is a file. Larger ZIPs "
+            "than the proxy lets through are imported with manage.py import_assessment."
+        ),
+    )
+    code = forms.RegexField(
+        label=gettext_lazy("Country code"),
+        regex=r"^[A-Z]{2}$",
+        required=False,
+        help_text=gettext_lazy(
+            "Empty: the file's, or a free code if that is taken here. Given: this one, refused "
+            "if its cycle is taken."
+        ),
+        error_messages={"invalid": gettext_lazy("Use two capital letters, e.g. XC.")},
+    )
+    cycle = forms.IntegerField(
+        label=gettext_lazy("Cycle"),
+        required=False,
+        min_value=2013,
+        max_value=2100,
+        help_text=gettext_lazy("Empty: the file's."),
+    )
+
+    def clean_export(self) -> object:
+        export = self.cleaned_data["export"]
+        if export.size > IMPORT_MAX_BYTES:
+            raise ValidationError(_("The file is larger than an export can be (20 MB)."))
+        return export
 
 
 class ReturnForm(forms.Form):
@@ -127,6 +170,11 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
             return self.admin_site.admin_view(require_POST(view))
 
         return [
+            path(
+                "import/",
+                self.admin_site.admin_view(require_http_methods(["GET", "POST"])(self.import_view)),
+                name="assessments_assessment_import",
+            ),
             path("<int:pk>/comment/", post(self.comment_view), name="assessments_review_comment"),
             path("<int:pk>/return/", post(self.return_view), name="assessments_review_return"),
             path(
@@ -136,6 +184,48 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "can_import": request.user.is_superuser}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """A superuser loads an assessment exported elsewhere (services/transfer.py: all or
+        nothing); the admin's log records it, with where it went."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                imported = services.import_assessment(
+                    raw=data["export"].read(),
+                    evidence=data["evidence"],
+                    code=data["code"] or None,
+                    cycle=data["cycle"],
+                    user=request.user,
+                )
+            except (ExportError, services.ImportRefused) as error:
+                form.add_error(None, _("%(error)s Nothing was imported.") % {"error": error})
+            else:
+                assessment = imported.assessment
+                done = _("Imported %(code)s %(cycle)s (%(country)s).") % {
+                    "code": assessment.country.code,
+                    "cycle": assessment.cycle,
+                    "country": assessment.country.name,
+                }
+                self.log_addition(request, assessment, " ".join([done, *imported.notes]))
+                messages.success(request, done)
+                for note in imported.notes:
+                    messages.info(request, note)
+                return redirect(reverse("admin:assessments_assessment_import"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import an assessment"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/assessments/assessment/import.html", context)
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
@@ -424,8 +514,7 @@ def csv_response(filename: str, header: tuple[str, ...], rows) -> HttpResponse:
 
 def _cell(value: object) -> str:
     """A value as a spreadsheet will not run it: text starting like a formula is quoted."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return safe_text(value)
 
 
 @admin.register(ReviewComment)

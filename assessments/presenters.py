@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.forms import Form
 from django.http import QueryDict
 from django.utils import timezone
@@ -73,6 +73,7 @@ FILTERS = {"status": "status", "cycle": "cycle", "region": "country__region"}  #
 class ReviewListing:
     form: AssessmentFilterForm
     page: Page
+    filters: str = ""  # the query's filters without its page, for the same list as CSV
 
 
 def review_listing(user: AbstractBaseUser, query: QueryDict) -> ReviewListing | None:
@@ -82,6 +83,22 @@ def review_listing(user: AbstractBaseUser, query: QueryDict) -> ReviewListing | 
     first: never by progress or any other figure, which would rank countries."""
     if not access.is_reviewer(user):
         return None
+    form, assessments = filtered_reviewable(user, query)
+    assessments = assessments.select_related("country", "updated_by").order_by(
+        "country__name", "-cycle"
+    )
+    page = Paginator(assessments, REVIEW_PAGE_SIZE).get_page(query.get("page"))
+    services.count_progress(assessments=page)
+    filters = query.copy()
+    filters.pop("page", None)
+    return ReviewListing(form, page, filters.urlencode())
+
+
+def filtered_reviewable(
+    user: AbstractBaseUser, query: QueryDict
+) -> tuple[AssessmentFilterForm, QuerySet[Assessment]]:
+    """The reviewer's assessments as the query's filters choose them (the dashboard's list,
+    and its CSV): a filter not understood is said so at its field on the page, and left out."""
     assessments = access.reviewable_assessments(user)
     form = AssessmentFilterForm(
         query,
@@ -90,14 +107,7 @@ def review_listing(user: AbstractBaseUser, query: QueryDict) -> ReviewListing | 
     )
     form.is_valid()
     chosen = {FILTERS[name]: value for name, value in form.cleaned_data.items() if value}
-    assessments = (
-        assessments.filter(**chosen)
-        .select_related("country", "updated_by")
-        .order_by("country__name", "-cycle")
-    )
-    page = Paginator(assessments, REVIEW_PAGE_SIZE).get_page(query.get("page"))
-    services.count_progress(assessments=page)
-    return ReviewListing(form, page)
+    return form, assessments.filter(**chosen)
 
 
 def section_neighbours(

@@ -18,6 +18,9 @@ urlpatterns = [
     path("<str:code>/<int:cycle>/links/dismiss/", views.dismiss_link, name="dismiss_link"),
     path("<str:code>/<int:cycle>/links/restore/", views.restore_link, name="restore_link"),
     path("<str:code>/<int:cycle>/report.pdf", views.report, name="report"),
+    path("<str:code>/<int:cycle>/export.json", views.export_json, name="export_json"),
+    path("<str:code>/<int:cycle>/export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("<str:code>/<int:cycle>/evidence.zip", views.evidence_zip, name="evidence_zip"),
     path("<str:code>/<int:cycle>/reads/", views.reads, name="reads"),
     path("<str:code>/<int:cycle>/comments/<int:pk>/", views.comment, name="comment"),
     path(

@@ -15,6 +15,8 @@ handler400 = "assessments.views.bad_request"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The reviewer's dashboard list as CSV, with the same filters.
+    path("review/assessments.csv", views.review_csv, name="review_csv"),
     path("assessments/", include("assessments.urls")),
     path("questionnaire.pdf", views.questionnaire, name="questionnaire_current"),
     path("questionnaire/<path:version>.pdf", views.questionnaire, name="questionnaire"),

@@ -115,6 +115,20 @@ MATRIX = {
     "assessments:results": member_view(200, 405),
     # Not rendered yet: "being prepared" (202); a POST asks again after a failed render.
     "assessments:report": member_view(202, 302),
+    # The whole assessment as files: its editors, and the secretariat once submitted; the
+    # country's viewers read it in the app and the PDF.
+    **{
+        f"assessments:{name}": member_view(200, 405, viewer=(403, 405))
+        for name in ("export_json", "export_xlsx", "evidence_zip")
+    },
+    # The reviewer's dashboard list as CSV: the secretariat's alone.
+    "review_csv": expect(
+        anonymous=(LOGIN, LOGIN),
+        other=(403, 405),
+        viewer=(403, 405),
+        editor=(403, 405),
+        reviewer=(200, 405),
+    ),
     "questionnaire_current": signed_in(200, 405),
     "questionnaire": signed_in(200, 405),
     "assessments:comment": member_view(200, 302, viewer=(200, 403)),
@@ -189,6 +203,8 @@ MATRIX = {
     "admin:assessments_assessmentevent_add": ADMIN_ONLY | {"reviewer": (403, 403)},
     "admin:assessments_assessmentevent_delete": ADMIN_ONLY | {"reviewer": (403, 403)},
     "admin:assessments_country_invite": ADMIN_ONLY | {"reviewer": (403, 403)},
+    # Importing an assessment is for superusers (a reviewer is none).
+    "admin:assessments_assessment_import": ADMIN_ONLY | {"reviewer": (403, 403)},
 }
 
 
@@ -462,6 +478,9 @@ SUBMITTED_READS = {
     "admin:assessments_assessment_change": 200,
     "admin:assessments_review_accept": 200,
     "assessments:reads": 200,
+    "assessments:export_json": 200,
+    "assessments:export_xlsx": 200,
+    "assessments:evidence_zip": 200,
 }
 
 

@@ -3,8 +3,8 @@ the assessment's revision on, so that anything derived from it (a PDF) is known 
 
 Keyword-only and typed; views never call .save() on a domain model. answers.py holds the
 country's writes, evidence.py the sources and judgements behind answers, plan.py the action
-plan, review.py the review round, people.py people's own settings and invitations; core.py
-what they share.
+plan, review.py the review round, people.py people's own settings and invitations,
+transfer.py an assessment imported from an export; core.py what they share.
 """
 
 from __future__ import annotations
@@ -56,10 +56,13 @@ from assessments.services.review import (
     submit,
     withdraw,
 )
+from assessments.services.transfer import Imported, ImportRefused, import_assessment
 
 __all__ = [
     "ActionConflict",
     "AssessmentLocked",
+    "ImportRefused",
+    "Imported",
     "JudgementConflict",
     "Plan",
     "Saved",
@@ -74,6 +77,7 @@ __all__ = [
     "confirm_second_factor",
     "count_progress",
     "dismiss_link",
+    "import_assessment",
     "invite_member",
     "judge_answer",
     "new_recovery_codes",

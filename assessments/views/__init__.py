@@ -1,7 +1,9 @@
 """Thin views: fetch through access, bind a form, call a service, render or redirect.
 
 answering.py holds the pages on which an assessment is answered and submitted; findings.py
-the results, the links marked not relevant and the PDFs. Here: what is neither.
+the results, the links marked not relevant and the PDFs; evidence.py a question's sources;
+exports.py the downloads of a whole assessment and the secretariat's CSV. Here: what is none
+of these.
 """
 
 from __future__ import annotations
@@ -109,6 +111,12 @@ from assessments.views.answering import (  # noqa: E402
     withdraw,
 )
 from assessments.views.evidence import evidence, remove_source, source_file  # noqa: E402
+from assessments.views.exports import (  # noqa: E402
+    evidence_zip,
+    export_json,
+    export_xlsx,
+    review_csv,
+)
 from assessments.views.findings import (  # noqa: E402
     dismiss_link,
     questionnaire,
@@ -134,6 +142,9 @@ __all__ = [
     "comment",
     "dismiss_link",
     "evidence",
+    "evidence_zip",
+    "export_json",
+    "export_xlsx",
     "healthz",
     "history",
     "home",
@@ -146,6 +157,7 @@ __all__ = [
     "report",
     "restore_link",
     "results",
+    "review_csv",
     "section",
     "source_file",
     "start",

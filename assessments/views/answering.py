@@ -90,6 +90,7 @@ def overview(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     progress = section_progress(instrument, responses)
     comments = list(assessment.comments.select_related("author", "replied_by", "action"))
     open_comments = open_comments_by_section(instrument, comments)
+    can_export = access.can_export(request.user, assessment)
     return render(
         request,
         "assessments/overview.html",
@@ -104,6 +105,8 @@ def overview(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
             "can_edit": access.can_edit(request.user, assessment),
             "can_submit": access.can_submit(request.user, assessment),
             "can_see_reads": access.can_see_reads(request.user, assessment),
+            "can_export": can_export,
+            "has_files": can_export and assessment.sources.exclude(file="").exists(),
             "can_withdraw": access.can_withdraw(request.user, assessment)
             and services.can_withdraw(assessment),
             "general_comments": [c for c in comments if c.is_general],
