@@ -8,12 +8,13 @@ from datetime import date
 from functools import cache
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from assessments import notifications, services, throttles
 from assessments.evidence_files import check_file
@@ -247,9 +248,18 @@ class SettingsForm(forms.Form):
         required=False,
         help_text=_("Times are shown in it. Leave empty to follow your browser."),
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("The app speaks to you in it, on every device you sign in on."),
+    )
 
     def __init__(self, *args: object, zones: list[str], browser_zone: str, **kwargs: object):
         super().__init__(*args, **kwargs)
+        # Each language by its own name, as the picker shows them.
+        self.fields["language"].choices = [("", _("As chosen with the picker, else English"))] + [
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ]
         empty = _("Your browser's (%(zone)s)") % {"zone": browser_zone} if browser_zone else ""
         self.fields["time_zone"].choices = [("", empty or _("The site's (UTC)"))] + [
             (zone, zone) for zone in zones

@@ -15,11 +15,15 @@ import time
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django_otp import user_has_device
 
 from assessments import access
@@ -126,3 +130,47 @@ class SecondFactorMiddleware:
             return "second_factor_enrol"
         request.session[SECOND_FACTOR_CHECKED] = int(time.time())
         return ""
+
+
+LANGUAGE_SESSION_KEY = "r2p_language"
+
+
+def chosen_language(request: HttpRequest) -> str:
+    """The language the person chose: on their profile when signed in (kept in the session
+    once read), else with the picker (its cookie), else the site's. Never the browser's
+    Accept-Language alone: that only suggests one (suggested_language)."""
+    if request.user.is_authenticated:
+        if LANGUAGE_SESSION_KEY not in request.session:
+            chosen = getattr(getattr(request.user, "r2p_settings", None), "language", "")
+            request.session[LANGUAGE_SESSION_KEY] = chosen
+        if request.session[LANGUAGE_SESSION_KEY]:
+            return request.session[LANGUAGE_SESSION_KEY]
+    picked = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if picked in dict(settings.LANGUAGES):
+        return picked
+    return settings.LANGUAGE_CODE
+
+
+def suggested_language(request: HttpRequest) -> str | None:
+    """On a first visit (no language chosen yet), the browser's preferred language when the
+    app offers it and it is not the one shown."""
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or (
+        request.user.is_authenticated and request.session.get(LANGUAGE_SESSION_KEY)
+    ):
+        return None
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        try:
+            language = get_supported_language_variant(code)
+        except LookupError:
+            continue
+        return None if language == translation.get_language() else language
+    return None
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Django's, but the language is the one the person chose (chosen_language). Goes after
+    AuthenticationMiddleware."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        translation.activate(chosen_language(request))
+        request.LANGUAGE_CODE = translation.get_language()

@@ -13,12 +13,16 @@ from assessments.scoring import Progress, Response
 
 class UserSettings(models.Model):
     """What a person chooses for themselves: the time zone times are shown in (empty: their
-    browser's, else the site's)."""
+    browser's, else the site's), and the language."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="r2p_settings"
     )
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # The language the app speaks to them in, on any device (empty: the picker's, else English).
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
 
     class Meta:
         verbose_name = _("user settings")

@@ -108,10 +108,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "r2p_assess.middleware.IdleSessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language the person chose, never the browser's alone (after the user is known).
+    "assessments.middleware.LanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "r2p_assess.middleware.AbsoluteSessionMiddleware",
     "r2p_assess.middleware.HtmxSignedOutMiddleware",
@@ -141,6 +142,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "assessments.context_processors.language_suggestion",
             ],
         },
     },
@@ -219,6 +221,8 @@ LANGUAGES = [
     ("zh-hans", _("Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own format (Django's), English's as UN documents write them.
+FORMAT_MODULE_PATH = ["r2p_assess.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

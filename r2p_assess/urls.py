@@ -8,7 +8,7 @@ from assessments import views
 from assessments.forms import LoginForm
 from assessments.tokens import invitation_token_generator
 from assessments.views import second_factor
-from assessments.views.account import PasswordResetView, account_settings
+from assessments.views.account import PasswordResetView, account_settings, set_language
 
 handler400 = "assessments.views.bad_request"
 
@@ -59,6 +59,6 @@ urlpatterns = [
     ),
     path("accounts/second-factor/remove/", second_factor.remove, name="second_factor_remove"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -281,7 +281,7 @@ def test_the_report_lists_the_sources_as_numbered_references_with_name_and_diges
     world.assessment.refresh_from_db()
     text = " ".join(pages_text(reports.render_assessment_pdf(world.assessment, language="en")))
     assert (
-        "[1] National census 2024 — National Statistics Office (Government, March 1, 2024). "
+        "[1] National census 2024 — National Statistics Office (Government, 1 March 2024). "
         f"File census.pdf, SHA-256 {attached.sha256}"
     ) in text
     reference = (

@@ -286,7 +286,9 @@ def test_return_then_accept_through_the_admin(client, submitted) -> None:
     assert mail.outbox
     # Accepting a returned assessment is refused with a message.
     response = client.post(f"{QUEUE}{pk}/accept/", follow=True)
-    assert "Only a submitted assessment can be accepted" in response.content.decode()
+    assert (
+        "Only a submitted assessment can be accepted; this one's status is: Returned for revision."
+    ) in response.content.decode().replace("&#x27;", "'")
     services.submit(assessment=submitted.assessment, user=submitted.editor)
     client.post(f"{QUEUE}{pk}/accept/")
     submitted.assessment.refresh_from_db()

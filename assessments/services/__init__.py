@@ -31,6 +31,7 @@ from assessments.services.evidence import (
 )
 from assessments.services.people import (
     begin_second_factor,
+    choose_language,
     confirm_second_factor,
     invite_member,
     new_recovery_codes,
@@ -73,6 +74,7 @@ __all__ = [
     "add_source",
     "begin_second_factor",
     "can_withdraw",
+    "choose_language",
     "confirm_action",
     "confirm_second_factor",
     "count_progress",

@@ -23,12 +23,21 @@ from assessments.models import (
 
 @transaction.atomic
 def update_settings(
-    *, user: AbstractBaseUser, first_name: str, last_name: str, time_zone: str
+    *, user: AbstractBaseUser, first_name: str, last_name: str, time_zone: str, language: str
 ) -> None:
-    """A person's own name, as others see it, and the time zone they read times in."""
+    """A person's own name, as others see it, the time zone they read times in and the
+    language the app speaks to them in."""
     user.first_name, user.last_name = first_name.strip(), last_name.strip()
     user.save(update_fields=["first_name", "last_name"])
-    UserSettings.objects.update_or_create(user=user, defaults={"time_zone": time_zone})
+    UserSettings.objects.update_or_create(
+        user=user, defaults={"time_zone": time_zone, "language": language}
+    )
+
+
+@transaction.atomic
+def choose_language(*, user: AbstractBaseUser, language: str) -> None:
+    """The language chosen with the picker, kept for every device the person signs in on."""
+    UserSettings.objects.update_or_create(user=user, defaults={"language": language})
 
 
 @transaction.atomic

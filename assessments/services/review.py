@@ -108,12 +108,11 @@ def record_read(*, assessment: Assessment, user: AbstractBaseUser, what: str) ->
     return Read.objects.create(assessment=assessment, user=user, what=what)
 
 
-def _require_status(assessment: Assessment, status: str, action: str) -> None:
-    if assessment.status != status:
-        raise AssessmentLocked(
-            _("Only a submitted assessment can be %(action)s; this one is %(status)s.")
-            % {"action": action, "status": assessment.get_status_display().lower()}
-        )
+def _require_submitted(assessment: Assessment, refusal: str) -> None:
+    """`refusal`: the whole message, with the assessment's status in its own words (one
+    sentence a language, never glued from pieces)."""
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise AssessmentLocked(refusal % {"status": assessment.get_status_display()})
 
 
 @transaction.atomic
@@ -124,7 +123,13 @@ def return_for_revision(
     if not comment.strip():
         raise ValidationError(_("Say what should change: a comment is needed to return it."))
     locked = _lock(assessment)
-    _require_status(locked, Assessment.Status.SUBMITTED, _("returned"))
+    _require_submitted(
+        locked,
+        _(
+            "Only a submitted assessment can be returned for revision; this one's status is: "
+            "%(status)s."
+        ),
+    )
     ReviewComment.objects.create(assessment=locked, author=user, text=comment.strip())
     _touch(locked, user=user, reviewing=True, status=Assessment.Status.RETURNED)
     AssessmentEvent.objects.create(assessment=locked, user=user, kind=AssessmentEvent.Kind.RETURNED)
@@ -136,7 +141,9 @@ def return_for_revision(
 def accept(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
     """Make a submitted assessment final: locked for good, its report without the draft mark."""
     locked = _lock(assessment)
-    _require_status(locked, Assessment.Status.SUBMITTED, _("accepted"))
+    _require_submitted(
+        locked, _("Only a submitted assessment can be accepted; this one's status is: %(status)s.")
+    )
     _touch(
         locked,
         user=user,

@@ -5,19 +5,27 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticToken
 
 from assessments import access, services, throttles
 from assessments.forms import PasswordResetForm, SettingsForm
-from assessments.middleware import TIME_ZONE_COOKIE, TIME_ZONE_SESSION_KEY, known_time_zones
+from assessments.middleware import (
+    LANGUAGE_SESSION_KEY,
+    TIME_ZONE_COOKIE,
+    TIME_ZONE_SESSION_KEY,
+    known_time_zones,
+)
 from assessments.models import UserSettings
 
 logger = logging.getLogger(__name__)
@@ -36,11 +44,14 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             "first_name": request.user.first_name,
             "last_name": request.user.last_name,
             "time_zone": current.time_zone if current else "",
+            "language": current.language if current else "",
         },
     )
     if request.method == "POST" and form.is_valid():
         services.update_settings(user=request.user, **form.cleaned_data)
         request.session[TIME_ZONE_SESSION_KEY] = form.cleaned_data["time_zone"]
+        request.session[LANGUAGE_SESSION_KEY] = form.cleaned_data["language"]
+        translation.activate(form.cleaned_data["language"] or settings.LANGUAGE_CODE)
         messages.success(request, _("Your settings were saved."))
         return redirect("account_settings")
     return render(
@@ -71,3 +82,18 @@ class PasswordResetView(auth_views.PasswordResetView):
             return redirect(self.get_success_url())
         throttles.record_reset_request(email, ip)
         return super().form_valid(form)
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language picker, which also keeps a signed-in person's choice on their profile,
+    so that it follows them to every device (middleware.chosen_language)."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+    ):
+        services.choose_language(user=request.user, language=language)
+        request.session[LANGUAGE_SESSION_KEY] = language
+    return response
