@@ -54,3 +54,17 @@ def test_vendored_assets_are_present_with_their_licences() -> None:
         "htmx-2.0.11/LICENSE",
     ]:
         assert (vendor / path).is_file(), path
+
+
+PHYSICAL = re.compile(
+    r"(?:margin|padding|border)-(?:left|right)\b|\b(?:float|text-align|clear):\s*(?:left|right)\b"
+    r"|^\s*(?:left|right):",
+    re.MULTILINE,
+)
+
+
+@pytest.mark.parametrize("name", ["app.css", "review.css"])
+def test_screen_stylesheets_use_logical_properties_so_that_arabic_mirrors(name: str) -> None:
+    # Start and end, not left and right: a right-to-left page (Arabic) mirrors by itself.
+    css = (Path(settings.BASE_DIR) / "static" / "css" / name).read_text(encoding="utf-8")
+    assert PHYSICAL.search(css) is None, PHYSICAL.search(css)
