@@ -56,11 +56,27 @@ def _wrap(label: str) -> list[str]:
 
 
 def risk_profile_svg(
-    bars: Sequence[Bar], *, title: str, desc: str, scale: Sequence[str], chart_id: str
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    desc: str,
+    scale: Sequence[str],
+    chart_id: str,
+    rtl: bool = False,
 ) -> SafeString:
     """A horizontal bar per row, its length the row's level on `scale` (the scale's names,
     lowest first). `chart_id` prefixes the ids that `aria-labelledby` points at, so that two
-    charts can share a page."""
+    charts can share a page.
+
+    `rtl` (Arabic) mirrors it: the coordinates are computed here, right to left, rather than
+    left to SVG's `direction`, which browsers inherit from the page and WeasyPrint versions
+    lay out differently. The chart's own direction is pinned to left-to-right, so that a text
+    anchor means the same everywhere; each text is a right-to-left isolate, so that a label's
+    number stands at its right."""
+    x = (lambda at: WIDTH - at) if rtl else (lambda at: at)
+    flipped = {"start": "end", "end": "start", "middle": "middle"}
+    anchor_of = (lambda anchor: flipped[anchor]) if rtl else (lambda anchor: anchor)
+    isolate = (lambda text: f"\u2067{text}\u2069") if rtl else (lambda text: text)
     wrapped = [_wrap(bar.label) for bar in bars]
     steps = max(len(scale) - 1, 1)
     step_width = BARS_WIDTH / steps
@@ -71,33 +87,38 @@ def risk_profile_svg(
 
     # The scale along the top; each bar's band has a faint tick at every step.
     for index, name in enumerate(scale):
-        x = index * step_width
         anchor = "start" if index == 0 else "end" if index == steps else "middle"
         body.append(
-            f'<text x="{x:.1f}" y="14" font-size="12" fill="#495057" '
-            f'text-anchor="{anchor}">{escape(name)}</text>'
+            f'<text x="{x(index * step_width):.1f}" y="14" font-size="12" fill="#495057" '
+            f'text-anchor="{anchor_of(anchor)}">{escape(isolate(name))}</text>'
         )
 
     y = AXIS_HEIGHT
     for bar, lines in zip(bars, wrapped, strict=True):
         spans = "".join(
-            f'<tspan x="0" y="{y + (i + 1) * LINE_HEIGHT - 4:.1f}">{escape(line)}</tspan>'
+            f'<tspan x="{x(0)}" y="{y + (i + 1) * LINE_HEIGHT - 4:.1f}">'
+            f"{escape(isolate(line))}</tspan>"
             for i, line in enumerate(lines)
         )
-        body.append(f'<g><text font-size="{FONT_SIZE}" fill="#212529">{spans}</text>')
+        body.append(
+            f'<g><text font-size="{FONT_SIZE}" fill="#212529" '
+            f'text-anchor="{anchor_of("start")}">{spans}</text>'
+        )
         bar_y = y + len(lines) * LINE_HEIGHT
         text_y = bar_y + BAR_HEIGHT - 1
         # Ticks along the empty part of the track, clear of the level's name after the bar.
         first_tick = 1 if bar.level is None else min(max(bar.level, 0), steps) + 2
         body.extend(
-            f'<line x1="{i * step_width:.1f}" y1="{bar_y - 2:.1f}" x2="{i * step_width:.1f}" '
-            f'y2="{bar_y + BAR_HEIGHT + 2:.1f}" stroke="#ced4da" stroke-width="1"/>'
+            f'<line x1="{x(i * step_width):.1f}" y1="{bar_y - 2:.1f}" '
+            f'x2="{x(i * step_width):.1f}" y2="{bar_y + BAR_HEIGHT + 2:.1f}" '
+            f'stroke="#ced4da" stroke-width="1"/>'
             for i in range(first_tick, steps + 1)
         )
         if bar.level is None:
             body.append(
-                f'<text x="0" y="{text_y:.1f}" font-size="{FONT_SIZE - 1}" '
-                f'font-style="italic" fill="{UNKNOWN_COLOUR}">{escape(bar.level_label)}</text>'
+                f'<text x="{x(0)}" y="{text_y:.1f}" font-size="{FONT_SIZE - 1}" '
+                f'text-anchor="{anchor_of("start")}" font-style="italic" '
+                f'fill="{UNKNOWN_COLOUR}">{escape(isolate(bar.level_label))}</text>'
             )
         else:
             level = min(max(bar.level, 0), steps)
@@ -105,10 +126,11 @@ def risk_profile_svg(
             length = max(level * step_width, 3)
             colour = LEVEL_COLOURS[min(level, len(LEVEL_COLOURS) - 1)]
             body.append(
-                f'<rect x="0" y="{bar_y:.1f}" width="{length:.1f}" height="{BAR_HEIGHT}" '
-                f'fill="{colour}"/>'
-                f'<text x="{length + 6:.1f}" y="{text_y:.1f}" font-size="{FONT_SIZE - 1}" '
-                f'font-weight="bold" fill="#212529">{escape(bar.level_label)}</text>'
+                f'<rect x="{min(x(0), x(length)):.1f}" y="{bar_y:.1f}" width="{length:.1f}" '
+                f'height="{BAR_HEIGHT}" fill="{colour}"/>'
+                f'<text x="{x(length + 6):.1f}" y="{text_y:.1f}" font-size="{FONT_SIZE - 1}" '
+                f'text-anchor="{anchor_of("start")}" font-weight="bold" '
+                f'fill="#212529">{escape(isolate(bar.level_label))}</text>'
             )
         body.append("</g>")
         y += len(lines) * LINE_HEIGHT + BAR_HEIGHT + ROW_GAP
@@ -116,7 +138,7 @@ def risk_profile_svg(
     # Safe: every text and attribute above is escaped.
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="risk-chart" role="img" '
-        f'aria-labelledby="{ids}" viewBox="0 0 {WIDTH} {height:.0f}" '
+        f'aria-labelledby="{ids}" viewBox="0 0 {WIDTH} {height:.0f}" direction="ltr" '
         f'width="{WIDTH}" height="{height:.0f}" '
         f'font-family="DejaVu Sans, Helvetica, Arial, sans-serif">'
         f'<title id="{_attr(chart_id)}-title">{escape(title)}</title>'

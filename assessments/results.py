@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -387,7 +388,14 @@ def risk_chart(
         for rating, ref in zip(profile.factors, factors, strict=True)
     ]
     scale = [str(name) for name in CHART_SCALE]
-    return risk_profile_svg(bars, title=title, desc=desc, scale=scale, chart_id=chart_id)
+    return risk_profile_svg(
+        bars,
+        title=title,
+        desc=desc,
+        scale=scale,
+        chart_id=chart_id,
+        rtl=translation.get_language_bidi(),
+    )
 
 
 def previous_assessment(user: AbstractBaseUser, assessment: Assessment) -> Assessment | None:

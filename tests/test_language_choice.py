@@ -83,3 +83,16 @@ def test_dates_follow_the_chosen_language(client, world) -> None:
         french = formats.date_format(moment, "DATETIME_FORMAT")
     assert french != formats.date_format(moment, "DATETIME_FORMAT")
     assert french in client.get(HISTORY).content.decode()
+
+
+def test_in_arabic_the_results_chart_is_mirrored(client, world) -> None:
+    client.force_login(world.editor)
+    client.post("/i18n/setlang/", {"language": "ar", "next": HOME})
+    page = client.get("/assessments/XA/2026/results/").content.decode()
+    chart = page.split('class="risk-chart"', 1)[1].split("</svg>", 1)[0]
+    assert '<g><text font-size="14" fill="#212529" text-anchor="end"><tspan x="420"' in chart
+    assert "\u2067" in chart
+    client.post("/i18n/setlang/", {"language": "en", "next": HOME})
+    page = client.get("/assessments/XA/2026/results/").content.decode()
+    chart = page.split('class="risk-chart"', 1)[1].split("</svg>", 1)[0]
+    assert '<tspan x="0"' in chart and "\u2067" not in chart
