@@ -34,7 +34,7 @@ from assessments.models import (
     Read,
     ReviewComment,
 )
-from assessments.presenters import review_sections
+from assessments.presenters import evidence_summaries, review_sections
 from assessments.results import assessment_results, section_page_links
 from assessments.spreadsheets import safe_text
 
@@ -248,7 +248,12 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
             "assessment": assessment,
             "instrument": instrument,
             "results": results,
-            "sections": review_sections(instrument, answers, comments),
+            "sections": review_sections(
+                instrument,
+                answers,
+                comments,
+                evidence_summaries(assessment, (q.key for q in instrument.questions)),
+            ),
             "general_comments": [c for c in comments if c.is_general],
             "entries": entries,
             "history_page": page,

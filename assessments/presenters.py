@@ -290,6 +290,7 @@ class ReviewRow:
     answer: Answer | None
     visible: bool
     comments: list[ReviewComment]
+    evidence: EvidenceSummary | None = None
 
     @property
     def answer_label(self) -> str:
@@ -297,9 +298,14 @@ class ReviewRow:
 
 
 def review_sections(
-    instrument: Instrument, answers: Mapping[str, Answer], comments: Iterable[ReviewComment]
+    instrument: Instrument,
+    answers: Mapping[str, Answer],
+    comments: Iterable[ReviewComment],
+    evidence: Mapping[str, EvidenceSummary] | None = None,
 ) -> list[tuple[Section, list[ReviewRow]]]:
-    """Every question with its answer and the comments made on it, section by section."""
+    """Every question with its answer, the evidence given for it and the comments made on
+    it, section by section."""
+    evidence = evidence or {}
     by_question = comments_by_question(comments)
     values = {key: answer.value for key, answer in answers.items()}
     sections = []
@@ -311,6 +317,7 @@ def review_sections(
                 answer=answers.get(question.key),
                 visible=instrument.is_visible(question, values),
                 comments=by_question.get(question.key, []),
+                evidence=evidence.get(question.key),
             )
             for index, question in enumerate(section.questions, start=1)
         ]

@@ -484,3 +484,38 @@ def test_the_review_page_and_results_record_who_read_them(client, submitted) -> 
     assert client.get("/assessments/XA/2026/reads/").status_code == 403
     client.force_login(submitted.editor)
     assert client.get("/assessments/XA/2026/reads/").status_code == 200
+
+
+def test_each_row_says_what_evidence_backs_the_answer_and_links_to_it(client, submitted) -> None:
+    services.return_for_revision(
+        assessment=submitted.assessment, user=submitted.reviewer, comment="Sources, please."
+    )
+    services.add_source(
+        assessment=submitted.assessment,
+        question_key=QUESTION.key,
+        title="Household survey 2024",
+        issuer="Statistics Office",
+        kind="government",
+        issued=None,
+        url="https://stats.example.org/2024",
+        upload=None,
+        checked=None,
+        user=submitted.editor,
+    )
+    services.judge_answer(
+        assessment=submitted.assessment,
+        question_key=QUESTION.key,
+        confidence="high",
+        contested=True,
+        differing_view="The Ombudsperson reads it as moderate.",
+        expected_revision=0,
+        user=submitted.editor,
+    )
+    services.submit(assessment=submitted.assessment, user=submitted.editor)
+    client.force_login(submitted.reviewer)
+    row = " ".join(row_of(client.get(submitted.review_url).content.decode(), QUESTION.key).split())
+    evidence = f"/assessments/XA/2026/questions/{QUESTION.key}/evidence/"
+    assert f'<a href="{evidence}">1 source' in row
+    assert "confidence: High · <strong>contested</strong>" in row
+    page = client.get(evidence).content.decode()
+    assert "Household survey 2024" in page and "The Ombudsperson reads it as moderate." in page
