@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from assessments.scoring import (
     DONT_KNOW,
@@ -23,9 +23,9 @@ from assessments.scoring import (
 # The chart's scale, short enough for an axis; the profile's table gives the full wording.
 CHART_SCALE = (
     gettext_lazy("Not observed"),
-    gettext_lazy("Low"),
-    gettext_lazy("Moderate"),
-    gettext_lazy("High"),
+    pgettext_lazy("risk level", "Low"),
+    pgettext_lazy("risk level", "Moderate"),
+    pgettext_lazy("risk level", "High"),
 )
 
 
