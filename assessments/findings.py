@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from assessments.scoring import (
     DONT_KNOW,
@@ -23,25 +23,38 @@ from assessments.scoring import (
 # The chart's scale, short enough for an axis; the profile's table gives the full wording.
 CHART_SCALE = (
     gettext_lazy("Not observed"),
-    gettext_lazy("Low"),
-    gettext_lazy("Moderate"),
-    gettext_lazy("High"),
+    pgettext_lazy("risk level", "Low"),
+    pgettext_lazy("risk level", "Moderate"),
+    pgettext_lazy("risk level", "High"),
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Count:
-    label: str
+    text: str  # the whole phrase, count included ("2 partly in place"), plural handled
     count: int
 
 
-# The levels as the profile line names them, lower case inside a sentence.
-LEVEL_WORDS = {
-    "not_present": gettext_lazy("not observed"),
-    "low": gettext_lazy("low"),
-    "moderate": gettext_lazy("moderate"),
-    "high": gettext_lazy("high"),
+# The highest level's clause, one whole sentence per level (an adjective agrees with its noun
+# in many languages, so a level is never slotted into a sentence).
+HIGHEST_RATING = {
+    "low": gettext_lazy("Highest rating: low (%(count)s: %(factors)s)"),
+    "moderate": gettext_lazy("Highest rating: moderate (%(count)s: %(factors)s)"),
+    "high": gettext_lazy("Highest rating: high (%(count)s: %(factors)s)"),
 }
+
+
+def level_count(level: str, count: int) -> str:
+    """ "3 low": a count and a level as one phrase, with its plural forms."""
+    if level == "not_present":
+        text = ngettext("%(count)s not observed", "%(count)s not observed", count)
+    elif level == "low":
+        text = ngettext("%(count)s low", "%(count)s low", count)
+    elif level == "moderate":
+        text = ngettext("%(count)s moderate", "%(count)s moderate", count)
+    else:
+        text = ngettext("%(count)s high", "%(count)s high", count)
+    return text % {"count": count}
 
 
 def profile_line(profile: Profile, numbers: Mapping[str, str]) -> str:
@@ -65,16 +78,10 @@ def profile_line(profile: Profile, numbers: Mapping[str, str]) -> str:
         ) % {"count": len(profile.at("not_present")), "unknown": unknown}
     top = profile.at(highest)
     named = ", ".join(f"{numbers[f.question.key]} {f.question.title}" for f in top)
-    parts = [
-        _("Highest rating: %(level)s (%(count)s: %(factors)s)")
-        % {"level": LEVEL_WORDS[highest], "count": len(top), "factors": named}
-    ]
+    parts = [HIGHEST_RATING[highest] % {"count": len(top), "factors": named}]
     for level in reversed(RISK_LEVELS[: RISK_LEVELS.index(highest)]):
-        parts.append(
-            _("%(count)s %(level)s")
-            % {"count": len(profile.at(level)), "level": LEVEL_WORDS[level]}
-        )
-    parts.append(_("%(count)s unknown") % {"count": unknown})
+        parts.append(level_count(level, len(profile.at(level))))
+    parts.append(ngettext("%(count)s unknown", "%(count)s unknown", unknown) % {"count": unknown})
     return "; ".join(parts) + "."
 
 
@@ -97,20 +104,31 @@ def no_risk_caveat(profile: Profile) -> str:
 MEASURE_COUNT_ORDER = (*reversed(MEASURE_STATUSES), NOT_PRIORITY, NOT_APPLICABLE, DONT_KNOW, None)
 
 
+def measure_count(status: str | None, count: int) -> str:
+    """ "2 partly in place": a count and a measure's status as one phrase, with its plurals."""
+    if status == "fully":
+        text = ngettext("%(count)s fully in place", "%(count)s fully in place", count)
+    elif status == "partly":
+        text = ngettext("%(count)s partly in place", "%(count)s partly in place", count)
+    elif status == "planned":
+        text = ngettext("%(count)s planned", "%(count)s planned", count)
+    elif status == "not_in_place":
+        text = ngettext("%(count)s not in place", "%(count)s not in place", count)
+    elif status == NOT_PRIORITY:
+        text = ngettext("%(count)s judged not a priority", "%(count)s judged not a priority", count)
+    elif status == NOT_APPLICABLE:
+        text = ngettext("%(count)s not applicable", "%(count)s not applicable", count)
+    elif status == DONT_KNOW:
+        text = ngettext("%(count)s “Don't know”", "%(count)s “Don't know”", count)
+    else:
+        text = ngettext("%(count)s not answered", "%(count)s not answered", count)
+    return text % {"count": count}
+
+
 def measure_counts(result: Result) -> tuple[Count, ...]:
     counts = result.measures.counts
-    words = {
-        "fully": _("fully in place"),
-        "partly": _("partly in place"),
-        "planned": _("planned"),
-        "not_in_place": _("not in place"),
-        NOT_PRIORITY: _("judged not a priority"),
-        NOT_APPLICABLE: _("not applicable"),
-        DONT_KNOW: _("“Don't know”"),
-        None: _("not answered"),
-    }
     return tuple(
-        Count(words[status], counts[status])
+        Count(measure_count(status, counts[status]), counts[status])
         for status in MEASURE_COUNT_ORDER
         # Always the four statuses, so that a zero is seen; the rest only when they occur.
         if counts[status] or status in MEASURE_STATUSES

@@ -13,7 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.utils.translation import get_language_info, ngettext
+from django.utils.translation import get_language_info, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from assessments import notifications, services, throttles
@@ -175,7 +175,7 @@ class AssessmentFilterForm(forms.Form):
     be bookmarked); a blank filter means any. Cycles are those that exist; statuses those given."""
 
     status = forms.ChoiceField(
-        label=_("Status"),
+        label=pgettext_lazy("an assessment's status", "Status"),
         required=False,
         error_messages={"invalid_choice": _("Choose a status from the list.")},
     )
@@ -398,9 +398,13 @@ class ActionForm(forms.Form):
     )
     lead = forms.CharField(label=_("Lead institution"), max_length=300)
     due = forms.DateField(
-        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("action plan: the date an action is due", "Due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
+    status = forms.ChoiceField(
+        label=pgettext_lazy("an action's status", "Status"), choices=Action.Status.choices
+    )
     reason = forms.CharField(
         label=_("Why it was dropped"),
         required=False,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessments.scoring import Progress, Response
 
@@ -118,10 +119,10 @@ class Membership(models.Model):
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned for revision")
-        ACCEPTED = "accepted", _("Accepted")
+        DRAFT = "draft", pgettext_lazy("an assessment's status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("an assessment's status", "Submitted")
+        RETURNED = "returned", pgettext_lazy("an assessment's status", "Returned for revision")
+        ACCEPTED = "accepted", pgettext_lazy("an assessment's status", "Accepted")
 
     class Marking(models.TextChoices):
         # The security marking printed on every page of the report: the State's choice.
@@ -234,9 +235,9 @@ class Judgement(models.Model):
     answer, kept apart from it so that judging it never conflicts with editing it."""
 
     class Confidence(models.TextChoices):
-        HIGH = "high", _("High")
-        MEDIUM = "medium", _("Medium")
-        LOW = "low", _("Low")
+        HIGH = "high", pgettext_lazy("confidence in an answer", "High")
+        MEDIUM = "medium", pgettext_lazy("confidence in an answer", "Medium")
+        LOW = "low", pgettext_lazy("confidence in an answer", "Low")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="judgements")
     question_key = models.CharField(_("question"), max_length=100)
@@ -315,17 +316,19 @@ class Action(models.Model):
     when, and how it will be known to be done. Open ones carry to the next cycle."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        UNDER_WAY = "under_way", _("Under way")
-        DONE = "done", _("Done")
-        DROPPED = "dropped", _("Dropped")
+        PLANNED = "planned", pgettext_lazy("an action's status", "Planned")
+        UNDER_WAY = "under_way", pgettext_lazy("an action's status", "Under way")
+        DONE = "done", pgettext_lazy("an action's status", "Done")
+        DROPPED = "dropped", pgettext_lazy("an action's status", "Dropped")
 
     OPEN = (Status.PLANNED, Status.UNDER_WAY)
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="actions")
     what = models.TextField(_("what will be done"))
     lead = models.CharField(_("lead institution"), max_length=300)
-    due = models.DateField(_("due"), null=True, blank=True)
+    due = models.DateField(
+        pgettext_lazy("action plan: the date an action is due", "due"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
@@ -395,11 +398,11 @@ class AssessmentEvent(models.Model):
     """The record of what happened to an assessment: written once, never changed."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("Started")
+        CREATED = "created", pgettext_lazy("history event", "Started")
         ANSWERS_SAVED = "answers_saved", _("Answers saved")
         SUBMITTED = "submitted", _("Submitted for review")
-        RETURNED = "returned", _("Returned for revision")
-        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", pgettext_lazy("history event", "Returned for revision")
+        ACCEPTED = "accepted", pgettext_lazy("history event", "Accepted")
         COMMENTED = "commented", _("Review comment")
         REPLIED = "replied", _("Reply to a review comment")
         WITHDRAWN = "withdrawn", _("Submission withdrawn")

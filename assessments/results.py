@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments import access
 from assessments.charts import Bar, risk_profile_svg
@@ -164,7 +165,7 @@ class Results:
 
     @property
     def measures_line(self) -> str:
-        return "; ".join(f"{c.count} {c.label}" for c in self.measure_counts) + "."
+        return "; ".join(c.text for c in self.measure_counts) + "."
 
     @property
     def indicative(self) -> float | None:
@@ -173,11 +174,16 @@ class Results:
     @property
     def indicative_caveat(self) -> str:
         measures = self.result.measures
-        return _(
+        return ngettext(
+            "Indicative, for this assessment only: the focal point's own ratings of %(rated)s "
+            "of %(asked)s measure. It does not measure risk or predict anything. It cannot be "
+            "compared with any other State's figure and is not a ranking. No society is immune "
+            "to the risk of atrocity crimes (¶ 4).",
             "Indicative, for this assessment only: the focal point's own ratings of %(rated)s "
             "of %(asked)s measures. It does not measure risk or predict anything. It cannot be "
             "compared with any other State's figure and is not a ranking. No society is immune "
-            "to the risk of atrocity crimes (¶ 4)."
+            "to the risk of atrocity crimes (¶ 4).",
+            len(measures.measures),
         ) % {"rated": len(measures.rated), "asked": len(measures.measures)}
 
     @property
@@ -365,10 +371,14 @@ def risk_chart(
 ) -> SafeString:
     """The risk profile: a bar per factor, labelled with its number and short title."""
     profile = result.profile
-    desc = _(
+    desc = ngettext(
+        "The level of the %(total)s risk factor asked, on a scale from not observed "
+        "(on the evidence available) to high: %(high)s high, %(moderate)s moderate, %(low)s "
+        "low, %(not_present)s not observed, %(unknown)s unknown (“Don't know” or not answered).",
         "The level of each of the %(total)s risk factors asked, on a scale from not observed "
         "(on the evidence available) to high: %(high)s high, %(moderate)s moderate, %(low)s "
-        "low, %(not_present)s not observed, %(unknown)s unknown (“Don't know” or not answered)."
+        "low, %(not_present)s not observed, %(unknown)s unknown (“Don't know” or not answered).",
+        len(profile.factors),
     ) % {
         "total": len(profile.factors),
         "high": len(profile.at("high")),

@@ -21,6 +21,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
@@ -130,7 +131,7 @@ def assessment_workbook(assessment: Assessment) -> bytes:
             _("Note"),
             _("Confidence"),
             _("Contested: whose view differs"),
-            _("Sources"),
+            pgettext("documents cited as evidence for an answer", "Sources"),
             _("Paragraphs cited"),
             _("Strength of support"),
         ],
@@ -192,12 +193,12 @@ def assessment_workbook(assessment: Assessment) -> bytes:
 
     evidence = _sheet(
         book,
-        _("Sources"),
+        pgettext("documents cited as evidence for an answer", "Sources"),
         [
             _("Question"),
             *(_label(Source, name) for name in ("title", "issuer", "kind", "issued", "url")),
             _label(Source, "file_name"),
-            _("Type"),
+            pgettext("a file's media type (MIME)", "Type"),
             _("Size (bytes)"),
             _label(Source, "sha256"),
         ],
@@ -258,9 +259,9 @@ def secretariat_header() -> list[str]:
         _("Code"),
         _("Regional group"),
         _("Cycle"),
-        _("Status"),
-        _("Submitted"),
-        _("Accepted"),
+        pgettext("an assessment's status", "Status"),
+        pgettext("spreadsheet column: the date an assessment was submitted", "Submitted"),
+        pgettext("spreadsheet column: the date an assessment was accepted", "Accepted"),
         _("Questions answered"),
         _("Questions asked"),
         _("Information gaps"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 RISK, MEASURE, YES_NO, TEXT = "risk", "measure", "yes_no", "text"
 KINDS = (RISK, MEASURE, YES_NO, TEXT)
@@ -40,9 +41,9 @@ NOT_APPLICABLE = Choice("na", _("Not applicable"))
 # ¶ 7: each State assesses which measures are most appropriate for it. The reason is the note.
 NOT_PRIORITY = Choice("not_priority", _("Not a priority here"))
 LOW, MODERATE, HIGH = (
-    Choice("low", _("Low")),
-    Choice("moderate", _("Moderate")),
-    Choice("high", _("High")),
+    Choice("low", pgettext_lazy("risk level", "Low")),
+    Choice("moderate", pgettext_lazy("risk level", "Moderate")),
+    Choice("high", pgettext_lazy("risk level", "High")),
 )
 # A factor not seen is not observed on the evidence available, never "absent" (¶ 4).
 SCALES: Mapping[str, tuple[Choice, ...]] = MappingProxyType(
@@ -56,7 +57,7 @@ SCALES: Mapping[str, tuple[Choice, ...]] = MappingProxyType(
         ),
         MEASURE: (
             Choice("not_in_place", _("Not in place")),
-            Choice("planned", _("Planned")),
+            Choice("planned", pgettext_lazy("a prevention measure's status", "Planned")),
             Choice("partly", _("Partly in place")),
             Choice("fully", _("Fully in place")),
             DONT_KNOW,

@@ -80,7 +80,7 @@ def withdraw(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
     locked = _lock(assessment)
     if locked.status != Assessment.Status.SUBMITTED:
         raise AssessmentLocked(
-            _("Only a submitted assessment can be withdrawn; this one is %(status)s.")
+            _("Only a submitted assessment can be withdrawn; this one's status is: %(status)s.")
             % {"status": locked.get_status_display()}
         )
     if review_started(locked):

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -47,9 +48,12 @@ def verify(request: HttpRequest) -> HttpResponse:
                 left = device.token_set.count()
                 messages.warning(
                     request,
-                    _(
+                    ngettext(
+                        "You signed in with a recovery code; %(left)s is left. Make new ones in "
+                        "your settings if you are running out.",
                         "You signed in with a recovery code; %(left)s are left. Make new ones in "
-                        "your settings if you are running out."
+                        "your settings if you are running out.",
+                        left,
                     )
                     % {"left": left},
                 )
