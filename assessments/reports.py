@@ -40,7 +40,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.instrument import CURRENT_VERSION, Instrument, Question, Section, get_instrument
-from assessments.models import Action, Assessment, Country, Judgement, Source
+from assessments.models import Assessment, Country, Judgement, Source
 from assessments.results import (
     IN_DOCUMENT,
     Citation,
@@ -303,9 +303,7 @@ def assessment_document(
             "previous": previous,
             "changes": change_rows(instrument, previous, responses, links=IN_DOCUMENT),
             "plan": action_rows(instrument, actions, links=IN_DOCUMENT),
-            "without_action": risks_without_action(
-                results, (a.questions for a in actions if a.status != Action.Status.DROPPED)
-            ),
+            "without_action": risks_without_action(results, actions),
             # Only what the profile links to is a destination: each anchor costs render time.
             "chapters": chapters(
                 instrument,

@@ -225,12 +225,15 @@ def action_rows(
     ]
 
 
-def risks_without_action(
-    results: Results, answered_by_actions: Iterable[Iterable[str]]
-) -> tuple[QuestionRef, ...]:
-    """The risk factors rated as present (low, moderate or high) that no action answers.
-    `answered_by_actions`: each action's question keys (dropped ones left out by the caller)."""
-    answered = {key for keys in answered_by_actions for key in keys}
+def risks_without_action(results: Results, actions: Iterable[Action]) -> tuple[QuestionRef, ...]:
+    """The risk factors rated as present (low, moderate or high) that no action answers; a
+    dropped action answers nothing."""
+    answered = {
+        key
+        for action in actions
+        if action.status != Action.Status.DROPPED
+        for key in action.questions
+    }
     return tuple(
         ref
         for rating, ref in zip(results.result.profile.factors, results.factors, strict=True)

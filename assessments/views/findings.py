@@ -17,7 +17,7 @@ from assessments.forms import (
 )
 from assessments.htmx import is_htmx
 from assessments.instrument import CURRENT_VERSION, Instrument, Question, get_instrument
-from assessments.models import Action, Read, ReportRender
+from assessments.models import Read, ReportRender
 from assessments.presenters import kept_as
 from assessments.results import (
     assessment_results,
@@ -54,10 +54,7 @@ def results(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
             "results": figures,
             "without_action": SimpleLazyObject(
                 lambda: risks_without_action(
-                    figures,
-                    assessment.actions.exclude(status=Action.Status.DROPPED).values_list(
-                        "questions", flat=True
-                    ),
+                    figures, assessment.actions.only("status", "questions")
                 )
             ),
             "changes": SimpleLazyObject(

@@ -52,10 +52,7 @@ def plan(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
             "to_confirm": [row for row in rows if row.action.to_confirm],
             "open": [row for row in rows if row.action.is_open and not row.action.to_confirm],
             "closed": [row for row in rows if not row.action.is_open],
-            "without_action": risks_without_action(
-                results,
-                (a.questions for a in actions if a.status != Action.Status.DROPPED),
-            ),
+            "without_action": risks_without_action(results, actions),
             "can_edit": access.can_edit(request.user, assessment),
             "can_comment": access.can_review(request.user, assessment),
             "comment_form": ActionCommentForm(),
