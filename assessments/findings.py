@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
+from assessments import lists
 from assessments.scoring import (
     DONT_KNOW,
     MEASURE_STATUSES,
@@ -77,12 +78,12 @@ def profile_line(profile: Profile, numbers: Mapping[str, str]) -> str:
             len(profile.at("not_present")),
         ) % {"count": len(profile.at("not_present")), "unknown": unknown}
     top = profile.at(highest)
-    named = ", ".join(f"{numbers[f.question.key]} {f.question.title}" for f in top)
+    named = lists.commas(f"{numbers[f.question.key]} {f.question.title}" for f in top)
     parts = [HIGHEST_RATING[highest] % {"count": len(top), "factors": named}]
     for level in reversed(RISK_LEVELS[: RISK_LEVELS.index(highest)]):
         parts.append(level_count(level, len(profile.at(level))))
     parts.append(ngettext("%(count)s unknown", "%(count)s unknown", unknown) % {"count": unknown})
-    return "; ".join(parts) + "."
+    return lists.sentence(parts)
 
 
 def no_risk_caveat(profile: Profile) -> str:

@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assessments import access
+from assessments import access, lists
 from assessments.charts import Bar, risk_profile_svg
 from assessments.findings import (
     CHART_SCALE,
@@ -132,7 +132,7 @@ class MeasureToConsider:
 
     @property
     def risk_titles(self) -> str:
-        return "; ".join(f"{risk.number} {risk.question.title}" for risk in self.risks)
+        return lists.semicolons(f"{risk.number} {risk.question.title}" for risk in self.risks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +165,7 @@ class Results:
 
     @property
     def measures_line(self) -> str:
-        return "; ".join(c.text for c in self.measure_counts) + "."
+        return lists.sentence(c.text for c in self.measure_counts)
 
     @property
     def indicative(self) -> float | None:

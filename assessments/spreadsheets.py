@@ -27,6 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assessments import lists
 from assessments.exports import ordered_actions, ordered_sources
 from assessments.instrument import TEXT, Instrument, get_instrument
 from assessments.models import Action, Answer, Assessment, Judgement, Source
@@ -57,7 +58,9 @@ def cell_text(value: object) -> str:
 
 def citation_text(found: Iterable[Citation]) -> str:
     """`¶ 5 “phrase”; ¶ 7`, as the results page and the PDF cite."""
-    return "; ".join(f"¶ {c.number} “{c.phrase}”" if c.phrase else f"¶ {c.number}" for c in found)
+    return lists.semicolons(
+        f"¶ {c.number} “{c.phrase}”" if c.phrase else f"¶ {c.number}" for c in found
+    )
 
 
 def _label(model: type, name: str) -> str:
@@ -185,7 +188,9 @@ def assessment_workbook(assessment: Assessment) -> bytes:
                 action.get_status_display(),
                 action.reason,
                 action.indicator,
-                "; ".join(_question_title(instrument, numbers, key) for key in action.questions),
+                lists.semicolons(
+                    _question_title(instrument, numbers, key) for key in action.questions
+                ),
                 origin.assessment.cycle if origin is not None else "",
                 _("Yes") if action.to_confirm else "",
             ],

@@ -372,14 +372,15 @@ def _place(
     free = next((c for c in USER_ASSIGNED_CODES if c not in used), None)
     if free is None:
         raise ImportRefused(_("Every user-assigned country code is taken here: choose a code."))
-    why = (
-        _("%(code)s %(cycle)s is taken here")
+    note = (
+        _("%(code)s %(cycle)s is taken here: imported as %(new)s %(cycle)s instead.")
         if same
-        else _("%(code)s is another country here, %(country)s")
-    ) % {"code": wanted, "cycle": target_cycle, "country": country.name}
+        else _(
+            "%(code)s is another country here, %(country)s: imported as %(new)s %(cycle)s instead."
+        )
+    )
     notes.append(
-        _("%(why)s: imported as %(new)s %(cycle)s instead.")
-        % {"why": why, "new": free, "cycle": target_cycle}
+        note % {"code": wanted, "cycle": target_cycle, "country": country.name, "new": free}
     )
     return _new_country(free, given, notes), target_cycle
 
