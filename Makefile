@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: help install run test lint test-production test-storage e2e cluster bench load
+.PHONY: help install run test lint test-production test-storage e2e cluster bench load messages
 
 help:
 	@echo "make run    install, migrate, load demo data, serve on http://$(HOST):$(PORT)/ with a worker"
@@ -19,6 +19,7 @@ help:
 	@echo "make cluster  two app servers (gunicorn) on one PostgreSQL, a worker, object storage"
 	@echo "make bench  benchmark: page timings, PDF time and memory, every UN member State at once"
 	@echo "make load   gunicorn under wrk's 50 connections, a page at a time (apt-get install -y wrk)"
+	@echo "make messages  update the five catalogs from the code and compile them (apt-get install -y gettext)"
 
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -38,6 +39,15 @@ run: install
 	$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# After a change to the interface's words: each catalog gains the new messages (to translate in
+# the same commit: a test fails on any untranslated or fuzzy one) and is compiled. The .mo files
+# are committed, so that running the app never needs GNU gettext.
+LOCALES := fr es ar ru zh_Hans
+messages: install
+	$(PY) manage.py makemessages $(foreach l,$(LOCALES),-l $(l)) -i .venv -i 'tests/*' -i 'docs/*' \
+		--no-location
+	$(PY) manage.py compilemessages $(foreach l,$(LOCALES),-l $(l)) -i .venv
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -12,7 +12,7 @@ from assessments.instrument import (
     CURRENT_VERSION,
     InstrumentError,
     instruments_dir,
-    load_instruments,
+    load_all,
 )
 from r2p_assess.safety import unsafe_production_settings
 
@@ -22,12 +22,12 @@ def check_instruments(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
     directory = instruments_dir()
     try:
         # Read afresh rather than through the cache, so the check sees the files as they are now.
-        instruments = load_instruments(directory)
+        instruments, _ = load_all(directory)
     except InstrumentError as exc:
         return [
             checks.Error(
                 str(exc),
-                hint=f"Fix the instrument file in {directory}.",
+                hint=f"Fix the file in {directory}.",
                 id="assessments.E001",
             )
         ]

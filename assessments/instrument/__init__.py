@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from django.conf import settings
+from django.utils import translation
 
 from assessments.instrument.fields import InstrumentError
 from assessments.instrument.model import (
@@ -42,6 +43,7 @@ from assessments.instrument.model import (
     Source,
 )
 from assessments.instrument.reader import load_instrument, load_instruments
+from assessments.instrument.translated import load_translations
 
 __all__ = [
     "BASES",
@@ -72,9 +74,13 @@ __all__ = [
     "available_versions",
     "clear_cache",
     "get_instrument",
+    "in_language",
     "instruments_dir",
+    "load_all",
     "load_instrument",
     "load_instruments",
+    "offered_translations",
+    "translated_languages",
 ]
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent.parent / "instruments"
@@ -94,16 +100,47 @@ def instruments_dir() -> Path:
     return Path(getattr(settings, "R2P_INSTRUMENTS_DIR", INSTRUMENTS_DIR))
 
 
-def get_instrument(version: str) -> Instrument:
+def get_instrument(version: str, language: str | None = None) -> Instrument:
+    """The instrument in `language` (default: the active one) where it is translated into it;
+    in English, its own language, otherwise."""
     instruments = _load_cached(instruments_dir())
     if version not in instruments:
         known = ", ".join(sorted(instruments)) or "none"
         raise UnknownVersionError(f"no instrument has version {version!r} (available: {known})")
-    return instruments[version]
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    translated = _translations_cached(instruments_dir())
+    return translated.get((version, language), instruments[version])
+
+
+def in_language(instrument: Instrument, language: str) -> Instrument:
+    """`instrument` (one read from the instruments folder, in any language) in `language`; an
+    instrument built elsewhere (a test's) as it is."""
+    english = _load_cached(instruments_dir()).get(instrument.version)
+    translations = _translations_cached(instruments_dir())
+    same = [english, *(t for (v, _), t in translations.items() if v == instrument.version)]
+    if not any(instrument is known for known in same):
+        return instrument
+    return translations.get((instrument.version, language), english)
 
 
 def available_versions() -> tuple[str, ...]:
     return tuple(sorted(_load_cached(instruments_dir())))
+
+
+def translated_languages() -> tuple[str, ...]:
+    """The languages every instrument is translated into (English, their own, not included)."""
+    return tuple(sorted({language for _, language in _translations_cached(instruments_dir())}))
+
+
+def offered_translations() -> tuple[str, ...]:
+    """The languages a translation may be in: those the app offers, besides English."""
+    return tuple(code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
+
+
+def load_all(directory: Path) -> tuple[dict[str, Instrument], dict[tuple[str, str], Instrument]]:
+    """Every instrument in `directory` and every translation of them, read afresh and checked."""
+    instruments = load_instruments(directory)
+    return instruments, load_translations(directory, instruments, offered_translations())
 
 
 @functools.cache
@@ -111,4 +148,12 @@ def _load_cached(directory: Path) -> Mapping[str, Instrument]:
     return MappingProxyType(load_instruments(directory))
 
 
-clear_cache = _load_cached.cache_clear
+@functools.cache
+def _translations_cached(directory: Path) -> Mapping[tuple[str, str], Instrument]:
+    translations = load_translations(directory, _load_cached(directory), offered_translations())
+    return MappingProxyType(translations)
+
+
+def clear_cache() -> None:
+    _load_cached.cache_clear()
+    _translations_cached.cache_clear()

@@ -7,7 +7,7 @@ translated and a stored value means the same thing in every version.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -154,10 +154,13 @@ class Source:
     report_symbol: str
     report_title: str
     paragraphs: Mapping[int, str]  # read-only, numbered from 1
+    language: str = "en"
+    # In a translation (unofficial), the English source, which is authoritative.
+    original: Source | None = None
 
     def __hash__(self) -> int:
         # A mapping is not hashable; without this an Instrument could not be a cache key.
-        return hash((self.key, tuple(self.paragraphs.items())))
+        return hash((self.key, self.language, tuple(self.paragraphs.items())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +180,7 @@ class Instrument:
     sections: tuple[Section, ...]
     summary_key: str = ""  # the text question holding the focal point's summary, if any
     carry_over: CarryOver | None = None
+    language: str = "en"  # of its words; a translation's source is unofficial
     _questions: dict[str, Question] = field(init=False, repr=False, compare=False)
     _sections: dict[str, Section] = field(init=False, repr=False, compare=False)
 
@@ -198,6 +202,15 @@ class Instrument:
 
     def paragraph(self, number: int) -> str:
         return self.source.paragraphs[number]
+
+    def original(self, number: int) -> str:
+        """The English original of a paragraph where the source is a translation ("" where it
+        is the original): the translation is unofficial, so the original is always at hand."""
+        return self.source.original.paragraphs[number] if self.source.original else ""
+
+    def citations(self, numbers: Iterable[int]) -> list[tuple[int, str, str]]:
+        """Each paragraph: its number, its text, and its English original ("" if the same)."""
+        return [(n, self.paragraph(n), self.original(n)) for n in sorted(set(numbers))]
 
     def is_context(self, question: Question) -> bool:
         return self._sections[question.section_key].context

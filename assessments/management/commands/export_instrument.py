@@ -1,12 +1,14 @@
 """Print an instrument, with its source paragraphs, as JSON: for translators, reviewers and
-anyone comparing versions without reading TOML."""
+anyone comparing versions or languages without reading TOML."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from assessments.instrument import (
     CURRENT_VERSION,
@@ -14,6 +16,7 @@ from assessments.instrument import (
     Question,
     available_versions,
     get_instrument,
+    translated_languages,
 )
 
 
@@ -21,6 +24,7 @@ def instrument_as_dict(instrument: Instrument) -> dict[str, Any]:
     source = instrument.source
     return {
         "version": instrument.version,
+        "language": instrument.language,
         "title": instrument.title,
         "summary": instrument.summary_key or None,
         "carry_over": None
@@ -36,6 +40,8 @@ def instrument_as_dict(instrument: Instrument) -> dict[str, Any]:
             "place": source.place,
             "report_symbol": source.report_symbol,
             "report_title": source.report_title,
+            # A translated source is unofficial: the English original is authoritative.
+            "unofficial_translation": source.original is not None,
             "paragraphs": {str(n): text for n, text in source.paragraphs.items()},
         },
         "sections": [
@@ -89,12 +95,24 @@ class Command(BaseCommand):
             default=CURRENT_VERSION,
             help=f"The instrument version to export (default: {CURRENT_VERSION}).",
         )
+        parser.add_argument(
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            help=f"The language to export it in (default: {settings.LANGUAGE_CODE}, its own).",
+        )
 
-    def handle(self, *args: Any, version: str, **options: Any) -> None:
+    def handle(self, *args: Any, version: str, language: str, **options: Any) -> None:
         if version not in available_versions():
             raise CommandError(
                 f"Unknown instrument version {version!r}. "
                 f"Available: {', '.join(available_versions())}."
             )
-        data = instrument_as_dict(get_instrument(version))
+        languages = (settings.LANGUAGE_CODE, *translated_languages())
+        if language not in languages:
+            raise CommandError(
+                f"The instrument is not translated into {language!r}. "
+                f"Available: {', '.join(languages)}."
+            )
+        with translation.override(language):  # the answer scales' labels too
+            data = instrument_as_dict(get_instrument(version, language))
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
