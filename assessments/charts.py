@@ -145,3 +145,51 @@ def risk_profile_svg(
         f'<desc id="{_attr(chart_id)}-desc">{escape(desc)}</desc>'
         f"{''.join(body)}</svg>"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A row of the chart as the PDF lays it out: its words as text of the document, and its
+    bar (with the scale's ticks) as an SVG of its own that holds no text."""
+
+    label: str
+    level_label: str
+    rated: bool
+    track: SafeString
+
+
+TRACK_WIDTH = BARS_WIDTH
+TRACK_HEIGHT = BAR_HEIGHT + 4
+
+
+def risk_profile_rows(bars: Sequence[Bar], *, steps: int, rtl: bool = False) -> tuple[Row, ...]:
+    """The chart for the PDF. WeasyPrint draws an SVG's text left to right whatever its
+    script, so that Arabic words in an SVG come out backwards: in the PDF the words are the
+    document's own text, laid out by its direction, and only the bars and ticks are drawn,
+    mirrored here by their coordinates for a right-to-left report."""
+    x = (lambda at: TRACK_WIDTH - at) if rtl else (lambda at: at)
+    steps = max(steps, 1)
+    step_width = TRACK_WIDTH / steps
+    rows = []
+    for bar in bars:
+        first_tick = 1 if bar.level is None else min(max(bar.level, 0), steps) + 1
+        shapes = [
+            f'<line x1="{x(i * step_width):.1f}" y1="0" x2="{x(i * step_width):.1f}" '
+            f'y2="{TRACK_HEIGHT}" stroke="#ced4da" stroke-width="1"/>'
+            for i in range(first_tick, steps + 1)
+        ]
+        if bar.level is not None:
+            level = min(max(bar.level, 0), steps)
+            length = max(level * step_width, 3)
+            colour = LEVEL_COLOURS[min(level, len(LEVEL_COLOURS) - 1)]
+            shapes.append(
+                f'<rect x="{min(x(0), x(length)):.1f}" y="2" width="{length:.1f}" '
+                f'height="{BAR_HEIGHT}" fill="{colour}"/>'
+            )
+        track = mark_safe(
+            f'<svg xmlns="http://www.w3.org/2000/svg" aria-hidden="true" '
+            f'viewBox="0 0 {TRACK_WIDTH} {TRACK_HEIGHT}" width="{TRACK_WIDTH}" '
+            f'height="{TRACK_HEIGHT}">{"".join(shapes)}</svg>'
+        )
+        rows.append(Row(bar.label, bar.level_label, bar.level is not None, track))
+    return tuple(rows)

@@ -119,11 +119,12 @@ def section_neighbours(
     return before, after
 
 
-def section_citations(instrument: Instrument, section: Section) -> list[tuple[int, str]]:
-    """Every paragraph the section or one of its questions cites, with its text."""
+def section_citations(instrument: Instrument, section: Section) -> list[tuple[int, str, str]]:
+    """Every paragraph the section or one of its questions cites, with its text (and its
+    English original, where the text is a translation)."""
     numbers = set(section.paragraphs)
     numbers.update(n for question in section.questions for n in question.paragraphs)
-    return [(n, instrument.paragraph(n)) for n in sorted(numbers)]
+    return instrument.citations(numbers)
 
 
 @dataclass

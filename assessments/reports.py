@@ -39,7 +39,16 @@ from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from assessments.instrument import CURRENT_VERSION, Instrument, Question, Section, get_instrument
+from assessments.findings import CHART_SCALE
+from assessments.instrument import (
+    CURRENT_VERSION,
+    Instrument,
+    Question,
+    Section,
+    get_instrument,
+    in_language,
+    translated_languages,
+)
 from assessments.models import Assessment, Country, Judgement, Source
 from assessments.results import (
     IN_DOCUMENT,
@@ -138,6 +147,7 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+ARABIC_FONTS = '"Noto Naskh Arabic", "DejaVu Sans", sans-serif'
 PAGE_PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
 
 
@@ -153,12 +163,17 @@ def margin_css(*, head: str, draft: str | None, marking: str | None = None) -> s
         for index, part in enumerate(PAGE_PLACEHOLDER.split(_("Page %(page)s of %(pages)s")))
         if part
     )
-    rules = [f"@bottom-left {{ content: {css_string(head)}; }}"]
+    # Right to left, the running head is at the right and the page number at the left, and
+    # the margins' words are Arabic, in the typeface the stylesheet sets Arabic in.
+    start, end, font = ("left", "right", "")
+    if translation.get_language_bidi():
+        start, end, font = ("right", "left", f" font-family: {ARABIC_FONTS};")
+    rules = [f"@bottom-{start} {{ content: {css_string(head)};{font} }}"]
     if marking:
-        rules.append(f"@top-center {{ content: {css_string(marking)}; }}")
+        rules.append(f"@top-center {{ content: {css_string(marking)};{font} }}")
     if draft:
-        rules.append(f"@top-right {{ content: {css_string(draft)}; }}")
-    rules.append(f"@bottom-right {{ content: {footer}; }}")
+        rules.append(f"@top-{end} {{ content: {css_string(draft)};{font} }}")
+    rules.append(f"@bottom-{end} {{ content: {footer};{font} }}")
     return "@page { " + " ".join(rules) + " }"
 
 
@@ -273,7 +288,7 @@ def _common(instrument: Instrument, language: str, title: str) -> dict[str, obje
         "bidi": translation.get_language_bidi(),
         "title": title,
         "generated_at": timezone.now(),
-        "appendix": [(n, instrument.paragraph(n)) for n in instrument.cited_paragraphs],
+        "appendix": instrument.citations(instrument.cited_paragraphs),
     }
 
 
@@ -297,6 +312,7 @@ def assessment_document(
         context = {
             **_common(instrument, language, title),
             "assessment": assessment,
+            "chart_scale": CHART_SCALE,
             "draft": draft,
             "marking": marking,
             "results": results,
@@ -338,6 +354,7 @@ def previous_cycle(assessment: Assessment) -> Assessment | None:
 
 def questionnaire_document(instrument: Instrument, *, language: str | None = None) -> Printable:
     language = report_language(language)
+    instrument = in_language(instrument, language)
     with translation.override(language):
         title = _("%(title)s (%(version)s): questionnaire") % {
             "title": instrument.title,
@@ -369,10 +386,10 @@ def render_questionnaire_pdf(instrument: Instrument, *, language: str | None = N
 
 
 def report_language(language: str | None = None) -> str:
-    """The language to render in: the one asked for (or active), if the app offers it and has
-    been translated into it; English, which it is written in, otherwise. An untranslated report
-    would be English text with Django's own words in the other language, and for Arabic set
-    right to left, punctuation at the wrong ends: not a document to send anyone."""
+    """The language to render in: the one asked for (or active), if the app offers it and both
+    its interface and its questionnaires are translated into it; English, which it is written
+    in, otherwise. A half-translated report would mix two languages, and for Arabic set right to
+    left, punctuation at the wrong ends: not a document to send anyone."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     try:
         language = translation.get_supported_language_variant(language)
@@ -385,10 +402,19 @@ def report_language(language: str | None = None) -> str:
 
 def _translated_into(language: str) -> bool:
     locale = translation.to_locale(language)
-    return any(
+    return language in translated_languages() and any(
         (Path(folder) / locale / "LC_MESSAGES" / "django.mo").is_file()
         for folder in settings.LOCALE_PATHS
     )
+
+
+def report_languages() -> list[tuple[str, str]]:
+    """The languages a report can be downloaded in, as (code, name in that language)."""
+    return [
+        (code, translation.get_language_info(code)["name_local"])
+        for code, _ in settings.LANGUAGES
+        if report_language(code) == code
+    ]
 
 
 @functools.cache
@@ -405,7 +431,7 @@ def layout_version() -> str:
             for module in ("reports.py", "results.py", "findings.py", "charts.py", "scoring.py")
         ),
         *sorted((here / "instrument").glob("*.py")),
-        *sorted((here / "instruments").glob("*.toml")),
+        *sorted((here / "instruments").glob("**/*.toml")),
         *sorted(mo for folder in settings.LOCALE_PATHS for mo in Path(folder).glob("**/*.mo")),
     ]
     digest = hashlib.sha256(package_version("weasyprint").encode())
@@ -419,7 +445,13 @@ def layout_version() -> str:
     return digest.hexdigest()[:10]
 
 
-REPORT_FONTS = ("DejaVu Sans", "DejaVu Sans:bold", "WenQuanYi Micro Hei")
+REPORT_FONTS = (
+    "DejaVu Sans",
+    "DejaVu Sans:bold",
+    "WenQuanYi Micro Hei",
+    "Noto Naskh Arabic",
+    "Noto Naskh Arabic:bold",
+)
 
 
 def font_files() -> list[Path]:
@@ -465,14 +497,14 @@ def questionnaire_storage_name(version: str, language: str) -> str:
     return f"{STORAGE_PREFIX}/questionnaires/{safe}-{language}-{layout_version()}.pdf"
 
 
-def report_filename(assessment: Assessment) -> str:
+def report_filename(assessment: Assessment, language: str) -> str:
     code, cycle, revision = assessment.country.code, assessment.cycle, assessment.revision
-    return f"R2P-self-assessment-{code}-{cycle}-r{revision}.pdf"
+    return f"R2P-self-assessment-{code}-{cycle}-r{revision}-{language}.pdf"
 
 
-def questionnaire_filename(version: str) -> str:
+def questionnaire_filename(version: str, language: str) -> str:
     safe = re.sub(r"[^A-Za-z0-9.-]+", "-", version).strip("-")
-    return f"R2P-self-assessment-questionnaire-{safe}.pdf"
+    return f"R2P-self-assessment-questionnaire-{safe}-{language}.pdf"
 
 
 def stored_report(assessment: Assessment, language: str) -> File | None:

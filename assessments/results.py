@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments import access, lists
-from assessments.charts import Bar, risk_profile_svg
+from assessments.charts import Bar, Row, risk_profile_rows, risk_profile_svg
 from assessments.findings import (
     CHART_SCALE,
     Count,
@@ -153,6 +153,7 @@ class Results:
     result: Result
     summary: str | None  # the focal point's summary; None when the instrument has none
     chart: SafeString
+    chart_rows: tuple[Row, ...]  # the same chart, for the PDF (charts.risk_profile_rows)
     profile_line: str
     no_risk_caveat: str  # when no factor is rated above "not observed"
     factors: tuple[QuestionRef, ...]
@@ -339,6 +340,11 @@ def build_results(
         result=result,
         summary=summary,
         chart=risk_chart(result, factors, title=chart_title, chart_id=chart_id),
+        chart_rows=risk_profile_rows(
+            chart_bars(result, factors),
+            steps=len(CHART_SCALE) - 1,
+            rtl=translation.get_language_bidi(),
+        ),
         profile_line=profile_line(result.profile, shaper.numbers),
         no_risk_caveat=no_risk_caveat(result.profile),
         factors=factors,
@@ -390,7 +396,20 @@ def risk_chart(
         "not_present": len(profile.at("not_present")),
         "unknown": len(profile.not_rated),
     }
-    bars = [
+    scale = [str(name) for name in CHART_SCALE]
+    return risk_profile_svg(
+        chart_bars(result, factors),
+        title=title,
+        desc=desc,
+        scale=scale,
+        chart_id=chart_id,
+        rtl=translation.get_language_bidi(),
+    )
+
+
+def chart_bars(result: Result, factors: tuple[QuestionRef, ...]) -> list[Bar]:
+    """A bar per factor, labelled with its number and short title."""
+    return [
         Bar(
             label=f"{ref.number} {ref.question.title}",
             level=RISK_LEVELS.index(rating.value) if rating.is_rated else None,
@@ -398,17 +417,8 @@ def risk_chart(
             if rating.is_rated
             else ref.label,
         )
-        for rating, ref in zip(profile.factors, factors, strict=True)
+        for rating, ref in zip(result.profile.factors, factors, strict=True)
     ]
-    scale = [str(name) for name in CHART_SCALE]
-    return risk_profile_svg(
-        bars,
-        title=title,
-        desc=desc,
-        scale=scale,
-        chart_id=chart_id,
-        rtl=translation.get_language_bidi(),
-    )
 
 
 def previous_assessment(user: AbstractBaseUser, assessment: Assessment) -> Assessment | None:

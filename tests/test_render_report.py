@@ -15,6 +15,7 @@ from assessments.management.commands import render_report
 from assessments.models import Assessment, Country
 from assessments.scoring import Response
 from tests.report_support import mini_instrument, pages_text
+from tests.translation_support import pseudo_instruments
 
 # What is tested is the command, not the report: a small instrument renders faster.
 small_in_reports = mock.patch.object(reports, "get_instrument", return_value=mini_instrument())
@@ -50,7 +51,11 @@ def test_it_writes_the_blank_questionnaire_of_the_version_asked(instrument, tmp_
 
 
 @small_in_command
-def test_a_language_not_yet_translated_into_is_rendered_in_english_and_said(_, tmp_path) -> None:
+def test_a_language_not_yet_translated_into_is_rendered_in_english_and_said(
+    _, tmp_path, settings
+) -> None:
+    # Arabic's interface is translated here, its questionnaire not.
+    settings.R2P_INSTRUMENTS_DIR = pseudo_instruments(tmp_path / "instruments", ("fr",))
     output, err = tmp_path / "blank.pdf", StringIO()
     with mock.patch.object(reports, "render_questionnaire_pdf", return_value=b"%PDF") as blank:
         call_command(

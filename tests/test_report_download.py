@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import stat
-import struct
 from pathlib import Path
 from unittest import mock
 
@@ -18,6 +18,7 @@ from assessments.scoring import Response
 from tests.factories import AssessmentFactory
 from tests.s3 import ON_S3
 from tests.tasks import run_tasks
+from tests.translation_support import pseudo_instruments
 
 URL = "/assessments/XA/2026/report.pdf"
 FAKE_PDF = b"%PDF-1.7 fake report"
@@ -90,7 +91,7 @@ def test_whoever_may_see_it_downloads_it_as_an_attachment(client, world, render,
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        'attachment; filename="R2P-self-assessment-XA-2026-r1.pdf"'
+        'attachment; filename="R2P-self-assessment-XA-2026-r1-en.pdf"'
     )
     assert response["Cache-Control"] == "private, no-store"
     assert body(response) == FAKE_PDF
@@ -146,7 +147,7 @@ def test_a_save_moves_the_revision_on_and_the_report_is_rendered_again(
     )
     response = download(client)
     assert body(response) == FAKE_PDF
-    assert "r2.pdf" in response["Content-Disposition"]
+    assert "r2-en.pdf" in response["Content-Disposition"]
     assert render.call_count == 2
     # The earlier revision's file is never asked for again, so it is not kept.
     assert kept(media, world.assessment) == [stored(revision=2)]
@@ -182,7 +183,7 @@ def test_a_change_to_the_earlier_cycle_renders_a_fresh_copy_and_forgets_the_old(
     )
     response = download(client)
     assert body(response) == FAKE_PDF
-    assert "r1.pdf" in response["Content-Disposition"]
+    assert "r1-en.pdf" in response["Content-Disposition"]
     assert render.call_count == 2
     assert kept(media, world.assessment) == [stored(f"{earlier.pk}.2")]
 
@@ -202,23 +203,13 @@ def test_a_new_marking_moves_the_revision_on_and_the_report_is_rendered_again(
     client.force_login(world.editor)
     body(download(client))
     services.set_marking(assessment=world.assessment, marking="confidential", user=world.editor)
-    assert "r2.pdf" in download(client)["Content-Disposition"]
+    assert "r2-en.pdf" in download(client)["Content-Disposition"]
     assert render.call_count == 2
     assert kept(media, world.assessment) == [stored(revision=2)]
 
 
-@pytest.fixture
-def french_catalog(settings, tmp_path):
-    """The app translated into French: a compiled catalog (with no messages) in LOCALE_PATHS."""
-    folder = tmp_path / "locale" / "fr" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    # A GNU .mo file with no entries: magic, revision, count, and three empty tables' offsets.
-    (folder / "django.mo").write_bytes(struct.pack("<7I", 0x950412DE, 0, 0, 28, 28, 0, 28))
-    settings.LOCALE_PATHS = [tmp_path / "locale"]
-
-
 def test_each_language_the_app_is_translated_into_has_its_own_copy(
-    client, world, media, render, french_catalog
+    client, world, media, render
 ) -> None:
     client.force_login(world.editor)
     body(download(client))
@@ -229,10 +220,11 @@ def test_each_language_the_app_is_translated_into_has_its_own_copy(
     assert kept(media, world.assessment) == [stored(), stored(language="fr")]
 
 
-def test_a_language_the_app_is_not_yet_translated_into_gets_the_english_report(
-    client, world, media, render
+def test_a_language_the_questionnaire_is_not_translated_into_gets_the_english_report(
+    client, world, media, render, settings, tmp_path
 ) -> None:
-    # Otherwise the report is English text with Django's own words in Arabic, set right to left.
+    # Otherwise the report would mix the interface's Arabic with the questionnaire's English.
+    settings.R2P_INSTRUMENTS_DIR = pseudo_instruments(tmp_path / "instruments", ("fr",))
     client.force_login(world.editor)
     client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
     body(download(client))
@@ -243,11 +235,57 @@ def test_a_language_the_app_is_not_yet_translated_into_gets_the_english_report(
     assert kept(media, world.assessment) == [stored()]
 
 
+def test_the_language_is_chosen_on_the_download_and_named_in_the_file(
+    client, world, media, render
+) -> None:
+    client.force_login(world.editor)  # working in English
+    response = client.get(URL, {"language": "ar"})
+    assert response.status_code == 202
+    # The preparing page keeps asking for the language chosen, and downloads it.
+    assert f"{URL}?language=ar" in response.content.decode()
+    run_tasks(name="render_report")
+    response = client.get(URL, {"language": "ar"})
+    assert body(response) == FAKE_PDF
+    assert response["Content-Disposition"] == (
+        'attachment; filename="R2P-self-assessment-XA-2026-r1-ar.pdf"'
+    )
+    assert [call.kwargs["language"] for call in render.call_args_list] == ["ar"]
+    assert kept(media, world.assessment) == [stored(language="ar")]
+
+
+def test_a_language_not_offered_gets_the_english_report(client, world, render) -> None:
+    client.force_login(world.editor)
+    client.get(URL, {"language": "tlh"})
+    run_tasks(name="render_report")
+    response = client.get(URL, {"language": "tlh"})
+    assert response["Content-Disposition"].endswith('-r1-en.pdf"')
+
+
+def test_the_download_offers_each_language_named_in_itself_the_interfaces_first(
+    client, world, render
+) -> None:
+    client.force_login(world.viewer)
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
+    html = client.get("/assessments/XA/2026/results/").content.decode()
+    form = html.split(f'action="{URL}"', 1)[1].split("</form>", 1)[0]
+    options = re.findall(r'<option value="([^"]+)" lang="[^"]+"( selected)?>([^<]+)</option>', form)
+    assert [(code, name.strip()) for code, _, name in options] == [
+        ("en", "English"),
+        ("fr", "français"),
+        ("es", "español"),
+        ("ar", "العربيّة"),
+        ("ru", "Русский"),
+        ("zh-hans", "简体中文"),
+    ]
+    assert [code for code, selected, _ in options if selected] == ["ru"]
+    assert '<label class="visually-hidden" for="pdf-language-report">Язык PDF-файла</label>' in form
+
+
 def test_the_overview_and_results_pages_link_to_it(client, world, render) -> None:
     client.force_login(world.viewer)
     for page in ("/assessments/XA/2026/", "/assessments/XA/2026/results/"):
         html = client.get(page).content.decode()
-        assert f'href="{URL}"' in html
+        assert f'action="{URL}"' in html
         assert "Download PDF" in html
 
 
@@ -267,12 +305,23 @@ def test_the_questionnaire_is_rendered_once_per_version_and_language(client, wor
         response = client.get(QUESTIONNAIRE_URL)
         assert body(response) == fake
         assert response["Content-Disposition"] == (
-            'attachment; filename="R2P-self-assessment-questionnaire-2013-summary-v2.pdf"'
+            'attachment; filename="R2P-self-assessment-questionnaire-2013-summary-v2-en.pdf"'
         )
         assert response["Cache-Control"] == "private, no-store"
         assert body(client.get("/questionnaire.pdf")) == fake
     assert render.call_count == 1
     assert render.call_args.args[0] == INSTRUMENT
+
+
+def test_the_questionnaire_is_downloaded_in_the_language_chosen(client, world, media):
+    with mock.patch.object(reports, "render_questionnaire_pdf", return_value=b"%PDF") as render:
+        client.force_login(world.editor)
+        response = client.get(QUESTIONNAIRE_URL, {"language": "zh-hans"})
+        assert body(response) == b"%PDF"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="R2P-self-assessment-questionnaire-2013-summary-v2-zh-hans.pdf"'
+    )
+    assert render.call_args.kwargs["language"] == "zh-hans"
 
 
 def test_the_questionnaire_of_an_earlier_version_is_still_offered(client, world, media):
@@ -281,7 +330,7 @@ def test_the_questionnaire_of_an_earlier_version_is_still_offered(client, world,
         response = client.get("/questionnaire/2013-summary/v1.pdf")
         assert body(response) == b"%PDF"
     assert response["Content-Disposition"] == (
-        'attachment; filename="R2P-self-assessment-questionnaire-2013-summary-v1.pdf"'
+        'attachment; filename="R2P-self-assessment-questionnaire-2013-summary-v1-en.pdf"'
     )
     assert render.call_args.args[0] == get_instrument("2013-summary/v1")
 
@@ -293,7 +342,7 @@ def test_an_unknown_version_is_not_found(client, world, media) -> None:
 
 def test_the_dashboard_links_to_the_questionnaire(client, world) -> None:
     client.force_login(world.viewer)
-    assert 'href="/questionnaire.pdf"' in client.get("/").content.decode()
+    assert 'action="/questionnaire.pdf"' in client.get("/").content.decode()
 
 
 def test_any_change_deletes_the_stored_copy_so_erased_text_never_survives(

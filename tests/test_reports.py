@@ -271,7 +271,7 @@ def test_no_index_coverage_or_orders_anywhere(demo, arcadia) -> None:
 
 def test_the_profile_chart_is_labelled_with_short_titles(demo) -> None:
     chart = (
-        "Not observed Low Moderate High "
+        "Not observed → Low → Moderate → High "
         "1.2 Socio-economic inequality Moderate 1.3 Identity-based discrimination Moderate "
         "1.4 Denial of rights and freedoms Low 1.5 Exclusion from decision-making Moderate "
         "1.6 Legacy of past mass violence High 1.7 Lack of capacity to prevent Low "

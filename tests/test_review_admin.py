@@ -213,7 +213,7 @@ def test_each_row_cites_the_summarys_phrase_and_the_basis(client, submitted) -> 
     for question in (QUESTION, KEPT_OUT, SET_ASIDE):
         row = row_of(html, question.key)
         for number, phrase in question.support:
-            assert f"¶ {number} “{phrase}”" in row
+            assert f"¶\xa0{number} “{phrase}”" in row
         assert question.provenance in row
     assert "Stated in the summary" in row_of(html, QUESTION.key)
 

@@ -543,7 +543,7 @@ def test_each_citation_shows_the_summarys_phrase_and_the_basis(client, world) ->
     for question in shown:
         part = fieldset(html, question.key)
         for number, phrase in question.support:
-            assert re.search(rf"¶ {number}</a>\s*<q>{re.escape(escape(phrase))}</q>", part), (
+            assert re.search(rf"¶\xa0{number}</a>\s*<q>{re.escape(escape(phrase))}</q>", part), (
                 question.key,
                 number,
             )

@@ -329,3 +329,17 @@ def test_export_instrument_refuses_a_language_not_translated() -> None:
 def test_the_shipped_files_are_the_ones_checked() -> None:
     folder = INSTRUMENTS_DIR / "translations"
     assert len(list(folder.glob("*.toml"))) == 3 * 5
+
+
+# Right to left, "¶ 5" would read "5 ¶": Arabic text keeps each reference a left-to-right
+# isolate (U+2066 … U+2069), which browsers and WeasyPrint both honour.
+BARE_REFERENCE = re.compile(r"(?<!\u2066)¶+\s*\d+(?:\s*[–-]\s*\d+)?(?!\u2069)")
+
+
+def test_arabic_keeps_paragraph_references_left_to_right() -> None:
+    for entry in catalog("ar"):
+        for written in entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]:
+            assert not BARE_REFERENCE.search(written), entry.msgid
+    for version in available_versions():
+        for where, text in texts(get_instrument(version, "ar")).items():
+            assert not BARE_REFERENCE.search(text), (version, where)

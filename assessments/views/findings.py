@@ -139,18 +139,20 @@ def report(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
     revision, or a page saying it is being prepared (rendering.py), which checks again by
     itself and then downloads it. A POST asks again after a render failed."""
     assessment = access.get_assessment_for(request.user, code=code, cycle=cycle)
-    language = reports.report_language()
+    # Chosen on the download (the interface's language by default); English where the report
+    # is not translated into the language asked for.
+    language = reports.report_language(request.GET.get("language"))
     if request.method == "POST":
         rendering.retry(assessment, language)
-        return redirect(request.path)
+        return redirect(request.get_full_path())
     copy = reports.stored_report(assessment, language)
-    context = {"assessment": assessment, "State": ReportRender.State}
+    context = {"assessment": assessment, "State": ReportRender.State, "language": language}
     if copy is not None and is_htmx(request):  # the preparing page asking: now it downloads
         copy.close()
         return render(request, "assessments/_report_status.html", {**context, "ready": True})
     if copy is not None:
         services.record_read(assessment=assessment, user=request.user, what=Read.What.REPORT)
-        return _pdf_response(copy, reports.report_filename(assessment))
+        return _pdf_response(copy, reports.report_filename(assessment, language))
     context["render"] = state = rendering.ensure(assessment, language)
     if is_htmx(request):
         if request.GET.get("known") == state.state:
@@ -167,8 +169,10 @@ def questionnaire(request: HttpRequest, version: str = CURRENT_VERSION) -> FileR
         instrument = get_instrument(version)
     except KeyError:
         raise Http404("No such instrument version.") from None
+    language = reports.report_language(request.GET.get("language"))
     return _pdf_response(
-        reports.questionnaire_report(instrument), reports.questionnaire_filename(version)
+        reports.questionnaire_report(instrument, language=language),
+        reports.questionnaire_filename(version, language),
     )
 
 
