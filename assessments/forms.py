@@ -3,6 +3,7 @@ one per note, and hands back what was typed as scoring Responses."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
@@ -26,6 +27,15 @@ NOTE_MAX_LENGTH = 5000
 NOTE_SUFFIX = "__note"
 KEEP_OUT_SUFFIX = "__keep_out"
 LOADED_SUFFIX = "__loaded"
+
+
+# Chinese and Japanese put no spaces between words: each of their characters counts as a word,
+# as word processors count them (the Chinese questionnaire asks for 300字, characters).
+IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def word_count(text: str) -> int:
+    return len(IDEOGRAPHS.findall(text)) + len(IDEOGRAPHS.sub(" ", text).split())
 
 
 def note_field_name(question_key: str) -> str:
@@ -56,7 +66,7 @@ class SectionForm(forms.Form):
                     note_name,
                     _("Say why this measure is not a priority here: the report gives the reason."),
                 )
-            words = len(note.split())
+            words = word_count(note)
             if question.max_words and words > question.max_words:
                 message = ngettext(
                     "Keep it to %(max)s words: this has %(count)s.",

@@ -525,6 +525,18 @@ def test_a_summary_over_300_words_is_refused_with_the_count_and_kept(client, wor
     assert Answer.objects.get(question_key=SUMMARY.key).note == exactly
 
 
+def test_in_chinese_each_character_counts_as_a_word(client, world) -> None:
+    client.force_login(world.editor)
+    page = url(world.assessment, SUMMARY.section_key)
+    typed = "国家" * 150 + "评估"  # no spaces: 302 characters
+    response = client.post(page, form(notes={SUMMARY.key: typed}))
+    assert error_at(response.content.decode(), f"{SUMMARY.key}__note") == (
+        "Keep it to 300 words: this has 302."
+    )
+    within = "国家" * 140 + " UN Framework of Analysis"  # 280 characters and 4 words
+    assert client.post(page, form(notes={SUMMARY.key: within})).status_code == 302
+
+
 def test_the_summary_section_shows_its_prompts_and_limit(client, world) -> None:
     client.force_login(world.editor)
     html = client.get(url(world.assessment, SUMMARY.section_key)).content.decode()
