@@ -11,7 +11,7 @@ about as wide as a phone (390 px) and its text stays near its full size there.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -109,9 +109,7 @@ def risk_profile_svg(
         # Ticks along the empty part of the track, clear of the level's name after the bar.
         first_tick = 1 if bar.level is None else min(max(bar.level, 0), steps) + 2
         body.extend(
-            f'<line x1="{x(i * step_width):.1f}" y1="{bar_y - 2:.1f}" '
-            f'x2="{x(i * step_width):.1f}" y2="{bar_y + BAR_HEIGHT + 2:.1f}" '
-            f'stroke="#ced4da" stroke-width="1"/>'
+            _tick(x(i * step_width), bar_y - 2, bar_y + BAR_HEIGHT + 2)
             for i in range(first_tick, steps + 1)
         )
         if bar.level is None:
@@ -121,14 +119,9 @@ def risk_profile_svg(
                 f'fill="{UNKNOWN_COLOUR}">{escape(isolate(bar.level_label))}</text>'
             )
         else:
-            level = min(max(bar.level, 0), steps)
-            # The lowest level is a sliver rather than nothing, so the row is seen to be rated.
-            length = max(level * step_width, 3)
-            colour = LEVEL_COLOURS[min(level, len(LEVEL_COLOURS) - 1)]
+            rect, length = _bar(bar.level, steps, step_width, x, bar_y)
             body.append(
-                f'<rect x="{min(x(0), x(length)):.1f}" y="{bar_y:.1f}" width="{length:.1f}" '
-                f'height="{BAR_HEIGHT}" fill="{colour}"/>'
-                f'<text x="{x(length + 6):.1f}" y="{text_y:.1f}" font-size="{FONT_SIZE - 1}" '
+                f'{rect}<text x="{x(length + 6):.1f}" y="{text_y:.1f}" font-size="{FONT_SIZE - 1}" '
                 f'text-anchor="{anchor_of("start")}" font-weight="bold" '
                 f'fill="#212529">{escape(isolate(bar.level_label))}</text>'
             )
@@ -173,19 +166,9 @@ def risk_profile_rows(bars: Sequence[Bar], *, steps: int, rtl: bool = False) -> 
     rows = []
     for bar in bars:
         first_tick = 1 if bar.level is None else min(max(bar.level, 0), steps) + 1
-        shapes = [
-            f'<line x1="{x(i * step_width):.1f}" y1="0" x2="{x(i * step_width):.1f}" '
-            f'y2="{TRACK_HEIGHT}" stroke="#ced4da" stroke-width="1"/>'
-            for i in range(first_tick, steps + 1)
-        ]
+        shapes = [_tick(x(i * step_width), 0, TRACK_HEIGHT) for i in range(first_tick, steps + 1)]
         if bar.level is not None:
-            level = min(max(bar.level, 0), steps)
-            length = max(level * step_width, 3)
-            colour = LEVEL_COLOURS[min(level, len(LEVEL_COLOURS) - 1)]
-            shapes.append(
-                f'<rect x="{min(x(0), x(length)):.1f}" y="2" width="{length:.1f}" '
-                f'height="{BAR_HEIGHT}" fill="{colour}"/>'
-            )
+            shapes.append(_bar(bar.level, steps, step_width, x, 2)[0])
         track = mark_safe(
             f'<svg xmlns="http://www.w3.org/2000/svg" aria-hidden="true" '
             f'viewBox="0 0 {TRACK_WIDTH} {TRACK_HEIGHT}" width="{TRACK_WIDTH}" '
@@ -193,3 +176,25 @@ def risk_profile_rows(bars: Sequence[Bar], *, steps: int, rtl: bool = False) -> 
         )
         rows.append(Row(bar.label, bar.level_label, bar.level is not None, track))
     return tuple(rows)
+
+
+def _tick(at: float, top: float, bottom: float) -> str:
+    return (
+        f'<line x1="{at:.1f}" y1="{top:.1f}" x2="{at:.1f}" y2="{bottom:.1f}" '
+        f'stroke="#ced4da" stroke-width="1"/>'
+    )
+
+
+def _bar(
+    level: int, steps: int, step_width: float, x: Callable[[float], float], top: float
+) -> tuple[str, float]:
+    """A level's bar, and its length. The lowest level is a sliver rather than nothing, so that
+    the row is seen to be rated."""
+    level = min(max(level, 0), steps)
+    length = max(level * step_width, 3)
+    colour = LEVEL_COLOURS[min(level, len(LEVEL_COLOURS) - 1)]
+    rect = (
+        f'<rect x="{min(x(0), x(length)):.1f}" y="{top:.1f}" width="{length:.1f}" '
+        f'height="{BAR_HEIGHT}" fill="{colour}"/>'
+    )
+    return rect, length

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from assessments.charts import Bar, risk_profile_svg
+from assessments.charts import Bar, risk_profile_rows, risk_profile_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 SCALE = ["Not observed", "Low", "Moderate", "High"]
@@ -85,3 +85,24 @@ def test_it_is_narrow_enough_for_a_phone_and_uses_no_red() -> None:
     assert smallest * 358 / width >= 10
     fills = {r.get("fill").lower() for r in root.iter(f"{SVG}rect")}
     assert not any(fill.startswith(("#b0", "#dc", "#c0", "#f00", "#e8")) for fill in fills)
+
+
+# --- The PDF's rows ----------------------------------------------------------------------------
+
+
+def test_the_pdfs_rows_draw_no_text_and_mirror_the_bars_right_to_left() -> None:
+    bars = [Bar("1.2 عدم المساواة", 2, "معتدل"), Bar("1.8 التمييز", None, "غير معروف")]
+    ltr = risk_profile_rows(bars, steps=3)
+    rtl = risk_profile_rows(bars, steps=3, rtl=True)
+    assert [(r.label, r.level_label, r.rated) for r in rtl] == [
+        ("1.2 عدم المساواة", "معتدل", True),
+        ("1.8 التمييز", "غير معروف", False),
+    ]
+    for row in (*ltr, *rtl):
+        assert "<text" not in row.track  # WeasyPrint draws an SVG's text left to right
+        assert 'aria-hidden="true"' in row.track  # the row's words say it all
+    # Two steps of three: from the start of the track, at the left or at the right.
+    assert '<rect x="0.0" y="2.0" width="200.0"' in ltr[0].track
+    assert '<rect x="100.0" y="2.0" width="200.0"' in rtl[0].track
+    assert "<rect" not in rtl[1].track  # no level, no bar: its ticks only
+    assert rtl[1].track.count("<line") == 3
