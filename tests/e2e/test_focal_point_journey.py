@@ -139,10 +139,12 @@ def test_the_focal_point_completes_and_submits_the_assessment(visitor, fresh_cyc
 
 
 def download_pdf(person: Visitor, pages: list[str]) -> str:
-    """Follow the first "Download PDF" link found on `pages`; return the PDF's text."""
+    """Press the first "Download PDF" found on `pages`, its language as it comes (the
+    interface's); return the PDF's text."""
     for path in pages:
         person.goto(path)
-        link = person.page.get_by_role("link", name="Download PDF")
+        link = person.page.get_by_role("button", name="Download PDF")
+        expect(person.page.get_by_label("Language of the PDF")).to_have_value("en")
         if link.count():
             # Ready, or "being prepared" first, then downloaded by itself (the worker renders).
             with person.page.expect_download(timeout=60_000) as download:
@@ -153,4 +155,4 @@ def download_pdf(person: Visitor, pages: list[str]) -> str:
             data = download.value.path().read_bytes()
             assert data.startswith(b"%PDF"), data[:100]
             return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
-    raise AssertionError(f"No 'Download PDF' link on {pages}")
+    raise AssertionError(f"No 'Download PDF' on {pages}")
