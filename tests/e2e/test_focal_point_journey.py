@@ -152,6 +152,7 @@ def download_pdf(person: Visitor, pages: list[str]) -> str:
                 person.page.wait_for_load_state()
                 if person.page.get_by_role("heading", name="Preparing your report").count():
                     person.check("report being prepared", screenshot="a-report-preparing")
+            assert download.value.suggested_filename.endswith("-en.pdf")
             data = download.value.path().read_bytes()
             assert data.startswith(b"%PDF"), data[:100]
             return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
