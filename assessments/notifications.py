@@ -32,8 +32,9 @@ from assessments.tokens import invitation_token_generator
 
 
 def notify(kind: str, **ids: int | str) -> None:
-    """Queue the email `kind` (a key of EMAILS) about the objects `ids` name, in the language
-    of the person whose action it tells of."""
+    """Queue the email `kind` (a key of EMAILS) about the objects `ids` name. Each recipient
+    reads it in the language they chose; one who chose none, in the language of the person
+    whose action it tells of."""
     from assessments.tasks import send_email  # tasks.py imports this module
 
     send_email.enqueue(kind, language=translation.get_language() or "en", **ids)
@@ -43,8 +44,15 @@ def send(kind: str, *, language: str, **ids: int | str) -> int:
     """Build and send the email `kind` now (the worker's side of `notify`). Returns how many
     messages went; a mail server's failure is raised, for the task to retry."""
     with translation.override(language):
-        email = EMAILS[kind](**ids)
-        messages = [_message(email, user) for user in email.recipients]
+        recipients = list(EMAILS[kind](**ids).recipients)
+    messages = []
+    by_language: dict[str, list[AbstractBaseUser]] = {}
+    for user in recipients:
+        by_language.setdefault(_chosen_language(user) or language, []).append(user)
+    for chosen, users in by_language.items():
+        with translation.override(chosen):
+            email = EMAILS[kind](**ids)  # its subject and words in this language
+            messages.extend(_message(email, user) for user in users)
     if not messages:
         return 0
     return get_connection().send_messages(messages) or 0
@@ -73,11 +81,17 @@ def _message(email: Email, user: AbstractBaseUser) -> EmailMultiAlternatives:
     return message
 
 
+def _chosen_language(user: AbstractBaseUser) -> str:
+    chosen = getattr(getattr(user, "r2p_settings", None), "language", "")
+    return chosen if chosen in dict(settings.LANGUAGES) else ""
+
+
 def _reviewers() -> Iterable[AbstractBaseUser]:
     return (
         get_user_model()
         .objects.filter(groups__name=REVIEWERS_GROUP, is_active=True, is_staff=True)
         .exclude(email="")
+        .select_related("r2p_settings")
     )
 
 
@@ -86,6 +100,7 @@ def _members(country: Country) -> Iterable[AbstractBaseUser]:
         get_user_model()
         .objects.filter(memberships__country=country, is_active=True)
         .exclude(email="")
+        .select_related("r2p_settings")
     )
 
 

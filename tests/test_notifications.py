@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext
 
 from assessments import services
 from assessments.instrument import CURRENT_VERSION, get_instrument
@@ -45,6 +47,29 @@ def test_submit_tells_the_reviewers(answered) -> None:
     assert SECRET_NOTE not in bodies(message)
     assert SECRET_SUMMARY not in bodies(message)
     assert "High" not in bodies(message)
+
+
+def test_each_recipient_reads_it_in_the_language_they_chose(answered) -> None:
+    world = answered
+    services.choose_language(user=world.viewer, language="fr")
+    services.submit(assessment=world.assessment, user=world.editor)  # working in English
+    run_tasks()
+    mail.outbox.clear()
+    with translation.override("es"):  # the reviewer works in Spanish, and chose nothing
+        services.return_for_revision(
+            assessment=world.assessment, user=world.reviewer, comment="Cite the survey."
+        )
+    run_tasks()
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    with translation.override("fr"):
+        french = gettext("%(assessment)s was returned for revision")
+    with translation.override("es"):
+        spanish = gettext("%(assessment)s was returned for revision")
+    assert subjects == {
+        world.viewer.email: french % {"assessment": "Arcadia 2026"},
+        world.editor.email: spanish % {"assessment": "Arcadia 2026"},
+    }
+    assert french != spanish
 
 
 def test_return_and_accept_tell_every_member_of_the_country(answered) -> None:
