@@ -85,6 +85,13 @@ def test_dates_follow_the_chosen_language(client, world) -> None:
     assert french in client.get(HISTORY).content.decode()
 
 
+def test_arabic_dates_read_day_month_year(world) -> None:
+    moment = timezone.datetime(2026, 11, 29, 14, 2, tzinfo=timezone.get_fixed_timezone(0))
+    with translation.override("ar"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "29 نوفمبر 2026، 14:02"
+        assert formats.date_format(moment, "DATE_FORMAT") == "29 نوفمبر 2026"
+
+
 def test_in_arabic_the_results_chart_is_mirrored(client, world) -> None:
     client.force_login(world.editor)
     client.post("/i18n/setlang/", {"language": "ar", "next": HOME})
