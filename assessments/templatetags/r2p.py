@@ -12,6 +12,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page
 from django.utils import formats, timezone, translation
 
+from assessments import reports
+
 register = template.Library()
 
 
@@ -70,8 +72,6 @@ def direction(text: str) -> str:
 @register.simple_tag
 def report_languages() -> list[tuple[str, str]]:
     """The languages a PDF can be downloaded in, each named in its own language."""
-    from assessments import reports  # WeasyPrint is loaded only where a page offers a PDF
-
     return reports.report_languages()
 
 
