@@ -46,7 +46,6 @@ from assessments.instrument import (
     Question,
     Section,
     get_instrument,
-    in_language,
     translated_languages,
 )
 from assessments.models import Assessment, Country, Judgement, Source
@@ -353,8 +352,8 @@ def previous_cycle(assessment: Assessment) -> Assessment | None:
 
 
 def questionnaire_document(instrument: Instrument, *, language: str | None = None) -> Printable:
+    """The blank questionnaire; `instrument` is in the language asked for (get_instrument)."""
     language = report_language(language)
-    instrument = in_language(instrument, language)
     with translation.override(language):
         title = _("%(title)s (%(version)s): questionnaire") % {
             "title": instrument.title,

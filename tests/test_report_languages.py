@@ -60,8 +60,8 @@ def blank(request) -> Blank:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        english = get_instrument(CURRENT_VERSION, "en")
-        pdf = reports.render_questionnaire_pdf(english, language=request.param)
+        instrument = get_instrument(CURRENT_VERSION, request.param)
+        pdf = reports.render_questionnaire_pdf(instrument, language=request.param)
     finally:
         logger.removeHandler(handler)
     return Blank(request.param, squeezed(" ".join(pages_text(pdf))), handler.messages)
@@ -100,8 +100,8 @@ def test_every_glyph_is_drawn(blank) -> None:
 
 
 def arabic_html() -> str:
-    english = get_instrument(CURRENT_VERSION, "en")
-    return reports.questionnaire_document(english, language="ar").html
+    arabic = get_instrument(CURRENT_VERSION, "ar")
+    return reports.questionnaire_document(arabic, language="ar").html
 
 
 def test_an_arabic_report_is_set_right_to_left_in_a_typeface_made_for_arabic() -> None:

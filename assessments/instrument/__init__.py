@@ -74,7 +74,6 @@ __all__ = [
     "available_versions",
     "clear_cache",
     "get_instrument",
-    "in_language",
     "instruments_dir",
     "load_all",
     "load_instrument",
@@ -110,17 +109,6 @@ def get_instrument(version: str, language: str | None = None) -> Instrument:
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     translated = _translations_cached(instruments_dir())
     return translated.get((version, language), instruments[version])
-
-
-def in_language(instrument: Instrument, language: str) -> Instrument:
-    """`instrument` (one read from the instruments folder, in any language) in `language`; an
-    instrument built elsewhere (a test's) as it is."""
-    english = _load_cached(instruments_dir()).get(instrument.version)
-    translations = _translations_cached(instruments_dir())
-    same = [english, *(t for (v, _), t in translations.items() if v == instrument.version)]
-    if not any(instrument is known for known in same):
-        return instrument
-    return translations.get((instrument.version, language), english)
 
 
 def available_versions() -> tuple[str, ...]:

@@ -165,11 +165,11 @@ def report(request: HttpRequest, code: str, cycle: int) -> HttpResponse:
 @require_safe
 def questionnaire(request: HttpRequest, version: str = CURRENT_VERSION) -> FileResponse:
     """The blank questionnaire of an instrument version, to circulate before answering."""
+    language = reports.report_language(request.GET.get("language"))
     try:
-        instrument = get_instrument(version)
+        instrument = get_instrument(version, language)
     except KeyError:
         raise Http404("No such instrument version.") from None
-    language = reports.report_language(request.GET.get("language"))
     return _pdf_response(
         reports.questionnaire_report(instrument, language=language),
         reports.questionnaire_filename(version, language),

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from assessments import reports
 from assessments.instrument import CURRENT_VERSION, available_versions, get_instrument
@@ -64,7 +65,9 @@ class Command(BaseCommand):
                     f"Unknown instrument version {version!r}. "
                     f"Available: {', '.join(available_versions())}."
                 )
-            pdf = reports.render_questionnaire_pdf(get_instrument(version), language=language)
+            with translation.override(language):  # the questionnaire's words too
+                instrument = get_instrument(version)
+            pdf = reports.render_questionnaire_pdf(instrument, language=language)
         else:
             try:
                 found = Assessment.objects.select_related("country").get(pk=assessment)
